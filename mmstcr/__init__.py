@@ -1,0 +1,14 @@
+"""mmstcr: Spatio-Temporal Consistency Regularization for MMAction2.
+
+``import mmstcr`` registers every transform, model, loss, metric and hook of
+this package into MMAction2's registries (``mmaction.registry``). Configs do
+it through ``custom_imports = dict(imports=['mmstcr'])``.
+"""
+from .utils.compat import check_stack
+
+check_stack()
+
+from . import datasets, engine, evaluation, models, structures  # noqa: E402,F401,I001
+from .version import __version__  # noqa: E402
+
+__all__ = ['__version__']
