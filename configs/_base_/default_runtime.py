@@ -1,0 +1,35 @@
+# Runtime shared by every mmstcr config.
+#
+# `default_scope='mmaction'` and `custom_imports` let MMAction2's own
+# tools/train.py and tools/test.py run these configs unchanged: importing
+# mmstcr registers its transforms, models, losses, metrics and hooks into
+# MMAction2's registries.
+default_scope = 'mmaction'
+custom_imports = dict(imports=['mmstcr'], allow_failed_imports=False)
+
+default_hooks = dict(
+    runtime_info=dict(type='RuntimeInfoHook'),
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=20, ignore_last=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(
+        type='CheckpointHook', interval=5, max_keep_ckpts=3, save_last=True),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    sync_buffers=dict(type='SyncBuffersHook'))
+
+# GPU cluster defaults. On a machine without CUDA, mmstcr's tools switch the
+# backend to gloo and drop `sync_bn` (SyncBN needs a GPU), and say so.
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'))
+# Models are built with BN3d; in distributed runs MMEngine's Runner converts
+# every BN layer to torch SyncBatchNorm.
+sync_bn = 'torch'
+
+log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
+log_level = 'INFO'
+load_from = None
+resume = False

@@ -1,0 +1,21 @@
+# Finetuning schedule (paper, section 4.1.2): SGD, lr 0.05, weight decay 5e-4,
+# 45 epochs, lr x0.1 every 10 epochs. 8 GPUs x 8 clips (base_batch_size=64).
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=45, val_begin=1,
+                 val_interval=5)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4),
+    clip_grad=dict(max_norm=40, norm_type=2))
+param_scheduler = [
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=45,
+        by_epoch=True,
+        milestones=[10, 20, 30, 40],
+        gamma=0.1)
+]
+auto_scale_lr = dict(enable=False, base_batch_size=64)
