@@ -1,0 +1,5 @@
+# STCR with a stop-gradient on the clean path (METHOD.md, decision 6): the
+# clean features are targets only. A switch against feature collapse.
+_base_ = ['../i3d_ucf101_pretrain.py']
+
+model = dict(stop_grad_clean=True)
