@@ -1,0 +1,125 @@
+"""Intra-Video Mixup (eq. 4): blend every frame of a clip with one frame of
+the same clip."""
+from numbers import Real
+from typing import Dict
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmaction.registry import TRANSFORMS
+from .clip_utils import get_clip, to_frames
+
+
+@TRANSFORMS.register_module()
+class IntraVideoMixup(BaseTransform):
+    """Intra-Video Mixup: ``x_j <- (1 - lambda) * x_j + lambda * x_k``.
+
+    One frame index ``k`` is drawn uniformly from the ``T`` frames of the
+    clip (``k`` may be any frame, including the one being blended), and one
+    ``lambda`` per clip; every frame ``j`` is blended with frame ``k``. This
+    adds a static, spatially structured perturbation without changing the
+    motion (paper, eq. 4). ``k`` indexes the clip as this transform sees it,
+    i.e. after the Spatio-Temporal Transformation when that runs first
+    (``phi(T(x))``, METHOD.md decision 2).
+
+    ``lambda`` follows one of two laws:
+
+    - ``'beta'`` (the paper): ``lambda ~ Beta(alpha, alpha)``.
+    - ``'vtdl'`` (the authors' public VTDL code, METHOD.md decision 8):
+      ``lambda = U(0, 1) * vtdl_scale``, so ``lambda`` lies in
+      ``[0, vtdl_scale)``.
+
+    The output frames are float32 and are not rounded back to uint8: rounding
+    would add a quantisation error of up to 0.5 per pixel, and the data
+    preprocessor casts to float anyway. The blend is computed in float64 from
+    the recorded ``lambda`` and cast once, so it can be recomputed exactly
+    from ``mixup_lambda`` and ``mixup_frame``.
+
+    Required Keys:
+
+        - <key>: a list of ``T`` frames ``H x W x C`` (or a ``T x H x W x C``
+          array).
+
+    Added or Modified Keys:
+
+        - <key>: the blended clip, ``T`` float32 frames ``H x W x C``.
+        - mixup_lambda: ``lambda`` (float).
+        - mixup_frame: ``k`` (int, in ``[0, T)``).
+
+    Args:
+        alpha (float): Parameter of ``Beta(alpha, alpha)``; must be > 0.
+            Defaults to 1.0 (``lambda`` uniform on ``[0, 1]``).
+        lambda_law (str): ``'beta'`` or ``'vtdl'``. Defaults to ``'beta'``.
+        vtdl_scale (float): Upper bound of ``lambda`` for ``'vtdl'``; must be
+            in ``(0, 1]``. Unused by ``'beta'``. Defaults to 0.3.
+        key (str): Key of the clip to blend. Defaults to ``'noise_imgs'``.
+    """
+
+    lambda_laws = ('beta', 'vtdl')
+
+    def __init__(self,
+                 alpha: float = 1.0,
+                 lambda_law: str = 'beta',
+                 vtdl_scale: float = 0.3,
+                 key: str = 'noise_imgs') -> None:
+        if not _is_real(alpha) or not alpha > 0 or not np.isfinite(alpha):
+            raise ValueError(f'IntraVideoMixup: alpha must be a finite '
+                             f'number > 0; got alpha={alpha!r}')
+        if lambda_law not in self.lambda_laws:
+            raise ValueError(f'IntraVideoMixup: unknown lambda_law '
+                             f'{lambda_law!r}; expected one of '
+                             f'{self.lambda_laws}')
+        if not _is_real(vtdl_scale) or not 0 < vtdl_scale <= 1:
+            raise ValueError(f'IntraVideoMixup: vtdl_scale must be in (0, 1]'
+                             f'; got vtdl_scale={vtdl_scale!r}')
+        if not isinstance(key, str) or not key:
+            raise ValueError('IntraVideoMixup: key must be a non-empty str; '
+                             f'got {key!r}')
+        self.alpha = float(alpha)
+        self.lambda_law = lambda_law
+        self.vtdl_scale = float(vtdl_scale)
+        self.key = key
+
+    def _sample_lambda(self) -> float:
+        """Draw ``lambda`` from the configured law."""
+        if self.lambda_law == 'beta':
+            return float(np.random.beta(self.alpha, self.alpha))
+        return float(np.random.uniform(0.0, 1.0) * self.vtdl_scale)
+
+    @staticmethod
+    def _sample_frame(num_frames: int) -> int:
+        """Draw the mixed-in frame index ``k`` uniformly in ``[0, T)``."""
+        return int(np.random.randint(num_frames))
+
+    @staticmethod
+    def mix(clip: np.ndarray, lam: float, frame: int) -> np.ndarray:
+        """Eq. 4 on a ``T x H x W x C`` clip; returns float32, same shape."""
+        clip = clip.astype(np.float64)  # T x H x W x C
+        mixed = (1.0 - lam) * clip + lam * clip[frame][None]
+        return mixed.astype(np.float32)
+
+    def transform(self, results: Dict) -> Dict:
+        """Draw ``lambda`` and ``k`` and blend ``results[self.key]``.
+
+        Args:
+            results (dict): The result dict.
+
+        Returns:
+            dict: The result dict.
+        """
+        clip = get_clip(results, self.key, 'IntraVideoMixup')
+        lam = self._sample_lambda()
+        frame = self._sample_frame(len(clip))
+        results[self.key] = to_frames(self.mix(clip, lam, frame))
+        results['mixup_lambda'] = lam
+        results['mixup_frame'] = frame
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(alpha={self.alpha}, '
+                f'lambda_law={self.lambda_law!r}, '
+                f'vtdl_scale={self.vtdl_scale}, key={self.key!r})')
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
