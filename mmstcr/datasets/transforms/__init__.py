@@ -1,10 +1,12 @@
 from .formatting import PackSTCRInputs
 from .gaussian_noise import VideoGaussianNoise
 from .intra_video_mixup import IntraVideoMixup
+from .loading import CheckedDecordInit, CorruptVideoError
 from .spatio_temporal import SpatioTemporalTransform
 from .two_view_crop import TwoViewRandomCrop
 
 __all__ = [
     'PackSTCRInputs', 'VideoGaussianNoise', 'IntraVideoMixup',
-    'SpatioTemporalTransform', 'TwoViewRandomCrop'
+    'SpatioTemporalTransform', 'TwoViewRandomCrop', 'CheckedDecordInit',
+    'CorruptVideoError'
 ]

@@ -1,0 +1,70 @@
+# Finetuning and testing data for the quick start: the synthetic motion
+# dataset in UCF101's layout, split 1. Same protocol as ucf101_finetune.py
+# (random crop + horizontal flip for training; 10 clips, centre crop, averaged
+# for testing) at CPU size: 16 frames with stride 2, 56x56 crops of 64x64
+# videos.
+_base_ = ['./ucf101_finetune.py']
+
+data_root = 'data/motion/UCF-101'
+num_classes = 6
+split = 1
+ann_file_train = f'data/motion/ucf101_train_split_{split}_videos.txt'
+ann_file_val = f'data/motion/ucf101_val_split_{split}_videos.txt'
+ann_file_test = f'data/motion/ucf101_val_split_{split}_videos.txt'
+
+train_pipeline = [
+    dict(type='CheckedDecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='RandomCrop', size=56),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+val_pipeline = [
+    dict(type='CheckedDecordInit'),
+    dict(
+        type='SampleFrames',
+        clip_len=16,
+        frame_interval=2,
+        num_clips=1,
+        test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='CenterCrop', crop_size=56),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = [
+    dict(type='CheckedDecordInit'),
+    dict(
+        type='SampleFrames',
+        clip_len=16,
+        frame_interval=2,
+        num_clips=10,
+        test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='CenterCrop', crop_size=56),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    dataset=dict(
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    dataset=dict(
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
+        pipeline=val_pipeline))
+test_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    dataset=dict(
+        ann_file=ann_file_test,
+        data_prefix=dict(video=data_root),
+        pipeline=test_pipeline))

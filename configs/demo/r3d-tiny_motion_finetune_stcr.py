@@ -1,0 +1,8 @@
+# Quick start, step 2b: finetune the narrow R3D-18 on the synthetic motion
+# dataset, split 1, from the STCR checkpoint of step 1 (new classifier).
+_base_ = ['./r3d-tiny_motion_finetune_scratch.py']
+
+stcr_checkpoint = 'work_dirs/quickstart/pretrain/epoch_12.pth'
+model = dict(
+    init_cfg=dict(
+        type='STCRPretrained', checkpoint=stcr_checkpoint, prefix='backbone.'))
