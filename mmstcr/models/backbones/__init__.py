@@ -1,0 +1,3 @@
+from .c3d_conv import C3DConv
+
+__all__ = ['C3DConv']
