@@ -3,6 +3,4 @@
 _base_ = ['./r3d-tiny_motion_finetune_scratch.py']
 
 stcr_checkpoint = 'work_dirs/quickstart/pretrain/epoch_12.pth'
-model = dict(
-    init_cfg=dict(
-        type='STCRPretrained', checkpoint=stcr_checkpoint, prefix='backbone.'))
+custom_hooks = [dict(type='STCRPretrainedHook', checkpoint=stcr_checkpoint)]

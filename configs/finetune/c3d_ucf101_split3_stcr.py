@@ -2,10 +2,10 @@
 # "+ STCR" rows). Only the backbone comes from the checkpoint; the classifier
 # is new. Every backbone weight must be in the checkpoint, or loading fails.
 # Point at another checkpoint with
-#   --cfg-options model.init_cfg.checkpoint=PATH
+#   --cfg-options custom_hooks.0.checkpoint=PATH
 _base_ = ['./c3d_ucf101_split3_scratch.py']
 
 stcr_checkpoint = 'work_dirs/c3d_ucf101_pretrain/epoch_50.pth'
-model = dict(
-    init_cfg=dict(
-        type='STCRPretrained', checkpoint=stcr_checkpoint, prefix='backbone.'))
+# The hook loads the backbone before the model initialises its weights (the
+# backbone is then skipped); `load_from` and `--resume` still take precedence.
+custom_hooks = [dict(type='STCRPretrainedHook', checkpoint=stcr_checkpoint)]
