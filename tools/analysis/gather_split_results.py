@@ -24,74 +24,14 @@ standard deviation over the runs: the *sample* standard deviation
 (``ddof=1``, divides by n - 1) unless ``--population-std`` (``ddof=0``).
 """
 import argparse
-import glob
 import json
 import math
 import os
 import os.path as osp
-import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
-TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
-BOOKKEEPING = {'time', 'data_time', 'step', 'epoch', 'iter', 'lr', 'memory'}
-LABELS = {
-    'acc/top1': 'top-1',
-    'acc/top5': 'top-5',
-    'acc/mean1': 'mean class acc',
-}
-
-
-def find_metrics_file(run: str) -> str:
-    """The metrics JSON of a run: ``run`` itself if it is a file, else the
-    latest ``<run>/<timestamp>/<timestamp>.json``."""
-    if osp.isfile(run):
-        return run
-    if not osp.isdir(run):
-        raise FileNotFoundError(f'no such work dir or file: {run}')
-    candidates = sorted(
-        path for path in glob.glob(osp.join(run, '*', '*.json'))
-        if TIMESTAMP.match(osp.basename(osp.dirname(path)))
-        and osp.basename(path) == osp.basename(osp.dirname(path)) + '.json')
-    if not candidates:
-        raise FileNotFoundError(
-            f'{run} has no test metrics file <timestamp>/<timestamp>.json '
-            '(written by tools/test.py / Runner.test())')
-    return candidates[-1]
-
-
-def read_metrics(path: str) -> Dict[str, float]:
-    """The numeric entries of a metrics JSON file."""
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f'{path} is not one JSON object (a test metrics '
-                         f'file): {exc}') from exc
-    if not isinstance(data, dict):
-        raise ValueError(f'{path} holds a {type(data).__name__}, not a JSON '
-                         'object of metrics')
-    return {
-        k: float(v)
-        for k, v in data.items() if isinstance(v, (int, float))
-        and not isinstance(v, bool) and k not in BOOKKEEPING
-    }
-
-
-def _sort_key(key: str) -> Tuple:
-    known = list(LABELS)
-    if key in known:
-        return (0, known.index(key), key)
-    match = re.fullmatch(r'(?:.*/)?R@(\d+)', key)
-    if match:
-        return (1, int(match.group(1)), key)
-    return (2, 0, key)
-
-
-def label_of(key: str) -> str:
-    if key in LABELS:
-        return LABELS[key]
-    match = re.fullmatch(r'retrieval/(R@\d+)', key)
-    return match.group(1) if match else key
+from mmstcr.utils.results import (metric_sort_key, find_metrics_file, label_of,
+                                  read_metrics)
 
 
 def mean_std(values: Sequence[float], ddof: int) -> Tuple[float, float]:
@@ -127,7 +67,7 @@ def gather(runs: Sequence[str],
     if keys:
         columns = list(keys)
     else:
-        columns = sorted({k for m in metrics for k in m}, key=_sort_key)
+        columns = sorted({k for m in metrics for k in m}, key=metric_sort_key)
         if not columns:
             raise KeyError(f'no metric found in {sources}')
     splits = {}
