@@ -2,7 +2,9 @@
 # dataset in UCF101's layout, split 1. Same protocol as ucf101_finetune.py
 # (random crop + horizontal flip for training; 10 clips, centre crop, averaged
 # for testing) at CPU size: 16 frames with stride 2, 56x56 crops of 64x64
-# videos.
+# videos, with one difference: no horizontal flip in training, because here a
+# flip changes the class (TranslateLeft <-> TranslateRight, RotateClockwise
+# <-> RotateCounterClockwise).
 _base_ = ['./ucf101_finetune.py']
 
 data_root = 'data/motion/UCF-101'
@@ -17,7 +19,6 @@ train_pipeline = [
     dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='RandomCrop', size=56),
-    dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
