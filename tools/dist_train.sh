@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Train with NGPUS processes per node, launched by torchrun.
+#   tools/dist_train.sh CONFIG NGPUS [train.py ARGS...]
+# Several nodes: run it on each with NNODES, NODE_RANK (0..NNODES-1),
+# MASTER_ADDR (node 0's address) and PORT set alike. On a machine without a
+# GPU it runs NGPUS CPU processes (gloo backend), unchanged.
+set -euo pipefail
+
+CONFIG=$1
+GPUS=$2
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# `python -m torch.distributed.run` is torchrun, run by this `python`.
+PYTHONPATH="$(dirname "$TOOLS")${PYTHONPATH:+:$PYTHONPATH}" \
+python -m torch.distributed.run \
+    --nnodes="$NNODES" \
+    --node_rank="$NODE_RANK" \
+    --master_addr="$MASTER_ADDR" \
+    --master_port="$PORT" \
+    --nproc_per_node="$GPUS" \
+    "$TOOLS/train.py" "$CONFIG" --launcher pytorch "${@:3}"
