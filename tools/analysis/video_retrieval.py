@@ -88,7 +88,8 @@ def build_cfg(args):
         dict(
             type='STCRPretrainedHook',
             checkpoint=args.checkpoint,
-            prefix=args.prefix))
+            prefix=args.prefix,
+            load_outside_training=True))
     cfg.custom_hooks = hooks
     return cfg
 

@@ -27,7 +27,10 @@ class STCRPretrainedHook(Hook):
     ``Runner.test()`` and ``Runner.val()`` call ``before_run`` too, but
     initialise no weights: the model they evaluate comes from ``load_from``
     (``tools/test.py CONFIG CHECKPOINT``). The hook then does nothing, so a
-    finetuning config can be tested where its STCR checkpoint is absent.
+    finetuning config can be tested where its STCR checkpoint is absent,
+    unless ``load_outside_training=True`` (what
+    ``tools/analysis/video_retrieval.py`` uses to evaluate a frozen
+    pretrained backbone with strict loading).
 
     Example::
 
@@ -47,6 +50,8 @@ class STCRPretrainedHook(Hook):
         allow_unused_backbone_keys (bool): See
             :class:`~mmstcr.models.utils.STCRPretrainedInit`.
             Defaults to False.
+        load_outside_training (bool): Also load in ``Runner.test()`` and
+            ``Runner.val()``. Defaults to False.
     """
 
     priority = 'VERY_HIGH'
@@ -55,7 +60,9 @@ class STCRPretrainedHook(Hook):
                  checkpoint: str,
                  prefix: str = 'backbone.',
                  map_location: str = 'cpu',
-                 allow_unused_backbone_keys: bool = False) -> None:
+                 allow_unused_backbone_keys: bool = False,
+                 load_outside_training: bool = False) -> None:
+        self.load_outside_training = load_outside_training
         self.initializer = STCRPretrainedInit(
             checkpoint=checkpoint,
             prefix=prefix,
@@ -65,7 +72,8 @@ class STCRPretrainedHook(Hook):
     def before_run(self, runner) -> None:
         # Runner.train() builds its train loop before `before_run`;
         # Runner.test() and Runner.val() leave it a config (or None).
-        if not isinstance(runner._train_loop, BaseLoop):
+        training = isinstance(runner._train_loop, BaseLoop)
+        if not (training or self.load_outside_training):
             runner.logger.info(
                 'STCRPretrainedHook: not training, the STCR checkpoint is '
                 'not loaded (the evaluated weights come from load_from)')

@@ -83,3 +83,14 @@ def test_does_nothing_when_not_training(tmp_path):
     for key, value in model.state_dict().items():
         assert torch.equal(value, before[key]), key
     assert len(logs) == 2 and 'not training' in logs[0]
+
+
+def test_load_outside_training_loads_in_test(tmp_path):
+    source = Net()
+    torch.save({'state_dict': source.state_dict()}, tmp_path / 'ckpt.pth')
+    hook = STCRPretrainedHook(
+        checkpoint=str(tmp_path / 'ckpt.pth'), load_outside_training=True)
+    model = Net()
+    hook.before_run(SimpleNamespace(model=model, _train_loop=None))
+    for key, value in source.backbone.state_dict().items():
+        assert torch.equal(model.backbone.state_dict()[key], value), key
