@@ -2,13 +2,14 @@
 dataset made on the spot, on CPU, in minutes.
 
     python tools/quickstart.py [--work-dir work_dirs/quickstart]
-        [--data-dir data/motion] [--epochs-pretrain 12] [--epochs-finetune 12]
+        [--data-dir data/motion] [--epochs-pretrain 10] [--epochs-finetune 16]
 
 Steps, each with the project's own tools (the commands are logged, so every
 step can be rerun by hand):
 
 1. ``tools/data/make_motion_dataset.py``: videos whose class is their motion
-   alone, in UCF101's official layout and split files;
+   alone, in UCF101's official layout and split files (by default 6 classes
+   x 48 videos, one background per video: see ``--num-groups``);
 2. ``tools/data/ucf101/build_annotations.py``: the official split files ->
    MMAction2 annotation lists, every video checked;
 3. ``tools/train.py configs/demo/r3d-tiny_motion_stcr_pretrain.py``: STCR
@@ -53,9 +54,18 @@ def parse_args(argv=None):
         help='where the synthetic dataset and its annotation lists go; the '
         'demo configs read data/motion')
     parser.add_argument('--num-classes', type=int, default=6)
-    parser.add_argument('--videos-per-class', type=int, default=12)
-    parser.add_argument('--epochs-pretrain', type=int, default=12)
-    parser.add_argument('--epochs-finetune', type=int, default=12)
+    parser.add_argument('--videos-per-class', type=int, default=48)
+    parser.add_argument(
+        '--num-groups',
+        type=int,
+        default=None,
+        help='UCF101-like groups per class (default: --videos-per-class, '
+        'i.e. one video per group). The generator gives each (class, group) '
+        'its own background, so with several videos per group the '
+        'background tells the class of every training video and the '
+        'network learns the backgrounds instead of the motion')
+    parser.add_argument('--epochs-pretrain', type=int, default=10)
+    parser.add_argument('--epochs-finetune', type=int, default=16)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
         '--skip-plots', action='store_true', help='do not write PNG curves')
@@ -103,6 +113,40 @@ def schedule_options(epochs, milestone_frac=2 / 3):
     ]
 
 
+def dataset_settings(args):
+    """The generator settings of the quick start's dataset, named as in its
+    ``motion_dataset.json``."""
+    return dict(
+        num_classes=args.num_classes,
+        videos_per_class=args.videos_per_class,
+        num_groups=args.num_groups or args.videos_per_class,
+        num_frames=40,
+        height=64,
+        width=64,
+        seed=args.seed)
+
+
+def check_dataset_settings(data_dir, expected):
+    """Refuse to reuse a generated dataset made with other settings: the
+    demo's numbers depend on them."""
+    meta_file = osp.join(data_dir, 'motion_dataset.json')
+    if not osp.exists(meta_file):
+        raise SystemExit(f'{data_dir} has split files but no {meta_file}: '
+                         'delete the folder or pass another --data-dir')
+    with open(meta_file) as f:
+        found = json.load(f).get('config', {})
+    differ = {
+        key: (found.get(key), value)
+        for key, value in expected.items() if found.get(key) != value
+    }
+    if differ:
+        details = ', '.join(f'{key}: {old!r} there, {new!r} asked'
+                            for key, (old, new) in sorted(differ.items()))
+        raise SystemExit(f'{data_dir} holds a dataset made with other '
+                         f'settings ({details}); delete it or pass another '
+                         '--data-dir')
+
+
 def save_random_init(config, out_file, seed):
     """Save the randomly initialised model of ``config``: the baseline of
     the frozen-feature evaluations."""
@@ -139,12 +183,17 @@ def main(argv=None):
     t0 = time.time()
 
     logger.info('1/6 synthetic motion dataset -> %s', data_dir)
+    settings = dataset_settings(args)
     if not osp.exists(osp.join(data_dir, 'ucfTrainTestlist', 'classInd.txt')):
         python('tools/data/make_motion_dataset.py', data_dir,
-               '--num-classes', args.num_classes, '--videos-per-class',
-               args.videos_per_class, '--frames', 40, '--height', 64,
-               '--width', 64, '--seed', args.seed)
+               '--num-classes', settings['num_classes'],
+               '--videos-per-class', settings['videos_per_class'],
+               '--num-groups', settings['num_groups'],
+               '--frames', settings['num_frames'],
+               '--height', settings['height'], '--width', settings['width'],
+               '--seed', settings['seed'], '--workers', 2, '--no-progress')
     else:
+        check_dataset_settings(data_dir, settings)
         logger.info('   found, reusing it (delete it to regenerate)')
 
     logger.info('2/6 official split files -> annotation lists')

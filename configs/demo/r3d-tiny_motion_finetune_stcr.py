@@ -2,5 +2,5 @@
 # dataset, split 1, from the STCR checkpoint of step 1 (new classifier).
 _base_ = ['./r3d-tiny_motion_finetune_scratch.py']
 
-stcr_checkpoint = 'work_dirs/quickstart/pretrain/epoch_12.pth'
+stcr_checkpoint = 'work_dirs/quickstart/pretrain/epoch_10.pth'
 custom_hooks = [dict(type='STCRPretrainedHook', checkpoint=stcr_checkpoint)]

@@ -9,10 +9,10 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-train_cfg = dict(max_epochs=12)
+train_cfg = dict(max_epochs=10)
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=12,
-         milestones=[8], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=10,
+         milestones=[7], gamma=0.1)
 ]
 optim_wrapper = dict(optimizer=dict(lr=0.01))
 default_hooks = dict(

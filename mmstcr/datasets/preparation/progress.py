@@ -7,6 +7,29 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence
 from mmengine.utils import ProgressBar
 
 
+# Modules the fork server imports once, so that its forked workers do not
+# import torch / mmaction again for every pool.
+FORKSERVER_PRELOAD = [
+    'mmstcr.datasets.preparation', 'mmstcr.datasets.synthetic'
+]
+
+
+def _pool_context():
+    """A start method that is safe after decord has been used.
+
+    Plain ``fork`` copies the parent's decord/FFmpeg state without its
+    threads: a worker forked after the parent has opened a video (the
+    resume check, an earlier run in the same process) can hang forever
+    (measured: a second ``check_videos(workers=2)`` in one process never
+    returned). Workers forked from a clean fork server do not inherit it.
+    """
+    if 'forkserver' in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context('forkserver')
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ctx
+    return multiprocessing.get_context('spawn')
+
+
 def _init_worker() -> None:
     # The machines this runs on are shared: one OpenCV thread per worker
     # process, the parallelism comes from the processes.
@@ -22,7 +45,9 @@ def map_with_progress(func: Callable[[Any], Any],
     """Apply ``func`` to every item and return the results in item order.
 
     Args:
-        func (callable): A picklable (module-level) function of one argument.
+        func (callable): A picklable (module-level) function of one argument;
+            with ``workers > 1`` it runs in processes forked from a fork
+            server (``spawn`` where there is none), not from this process.
         items (Sequence): The arguments.
         workers (int): Number of worker processes; 1 runs in this process.
             Defaults to 1.
