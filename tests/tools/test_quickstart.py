@@ -31,13 +31,13 @@ def test_num_groups_defaults_to_one_video_per_group():
 
 @pytest.fixture(scope='module')
 def tiny_dataset(tmp_path_factory):
-    """A real generated dataset (2 classes x 3 videos of 4 frames, 16x16),
+    """A real generated dataset (2 classes x 3 videos of 4 frames, 32x32),
     so the checked keys are those the generator writes."""
     out = str(tmp_path_factory.mktemp('motion'))
     assert make_motion_dataset.main([
         out, '--num-classes', '2', '--videos-per-class', '3',
-        '--num-groups', '3', '--frames', '4', '--height', '16', '--width',
-        '16', '--seed', '5', '--no-progress'
+        '--num-groups', '3', '--frames', '4', '--height', '32', '--width',
+        '32', '--seed', '5', '--no-progress'
     ]) == 0
     return out
 
@@ -48,8 +48,8 @@ def _settings(**changes):
         videos_per_class=3,
         num_groups=3,
         num_frames=4,
-        height=16,
-        width=16,
+        height=32,
+        width=32,
         seed=5)
     settings.update(changes)
     return settings

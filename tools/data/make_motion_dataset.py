@@ -13,8 +13,8 @@ videos. See mmstcr/datasets/synthetic/motion.py for the classes.
 import argparse
 import sys
 
-from mmstcr.datasets.synthetic import (MotionDatasetConfig,
-                                       make_motion_hmdb51, make_motion_ucf101)
+from mmstcr.datasets.synthetic import (MotionDatasetConfig, make_motion_hmdb51,
+                                       make_motion_ucf101)
 
 
 def parse_args(argv=None):

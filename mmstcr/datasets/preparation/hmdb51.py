@@ -19,7 +19,8 @@ from .annotation import (AnnotationError, ClassIndex, DuplicateChecker,
                          SplitLists, VideoEntry, annotation_error,
                          check_splits, list_file_name, parse_int, read_lines)
 
-SPLIT_FILE_PATTERN = re.compile(r'^(?P<name>.+)_test_split(?P<split>\d+)\.txt$')
+SPLIT_FILE_PATTERN = re.compile(
+    r'^(?P<name>.+)_test_split(?P<split>\d+)\.txt$')
 HMDB51_IDS = {0: None, 1: 'train', 2: 'val'}
 
 

@@ -21,7 +21,8 @@ def check_video(path: str, decode: bool = True) -> Optional[str]:
     Returns:
         str | None: None if the video is readable, else the reason it is not
         (``'decord cannot open it: ...'``, ``'it has 0 frames'``,
-        ``'decord cannot decode frame N: ...'``).
+        ``'decord cannot decode frame N ...'``, or a frame that does not
+        decode to ``H x W x 3``).
     """
     import decord
     try:
@@ -34,10 +35,16 @@ def check_video(path: str, decode: bool = True) -> Optional[str]:
     if decode:
         for index in sorted({0, num_frames - 1}):
             try:
-                reader[index].asnumpy()
+                frame = reader[index].asnumpy()  # H x W x 3
             except Exception as exc:
                 return (f'decord cannot decode frame {index} of '
                         f'{num_frames}: {_first_line(exc)}')
+            if frame.ndim != 3 or frame.shape[2] != 3:
+                # Measured with decord 0.6.0: frames 8, 12, 16, 24, 48 or
+                # 72 pixels wide come back with 4, 6 or 8 "channels".
+                return (f'decord decodes frame {index} as an array of shape '
+                        f'{frame.shape}, not H x W x 3 (decord 0.6 misreads '
+                        'some frame widths, e.g. 8, 12, 16, 24, 48, 72)')
     return None
 
 

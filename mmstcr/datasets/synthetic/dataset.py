@@ -10,6 +10,7 @@ from typing import List, Sequence, Tuple
 import numpy as np
 
 from ..preparation.progress import map_with_progress
+from ..preparation.validate import check_video
 from ..preparation.video_io import check_even_size, write_video
 from .appearance import random_background
 from .motion import MOTION_CLASSES, MotionClass
@@ -131,6 +132,12 @@ def _render_job(args) -> float:
         speed_range=cfg.speed_range,
         background=background)
     write_video(job.path, frames, fps=cfg.fps, fourcc=cfg.fourcc)
+    # Read it back as the training pipeline will (decord 0.6 misreads some
+    # frame widths, and a fourcc may not suit the container).
+    problem = check_video(job.path)
+    if problem is not None:
+        raise ValueError(f'{job.path} (fourcc {cfg.fourcc!r}, '
+                         f'{cfg.width}x{cfg.height}): {problem}')
     return speed
 
 

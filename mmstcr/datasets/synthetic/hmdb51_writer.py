@@ -25,9 +25,9 @@ HMDB51_SPLIT_DIR = 'testTrainMulti_7030_splits'
 def hmdb51_split_id(group: int, clip: int, clips_in_group: int, split: int,
                     num_groups: int) -> int:
     """The id of a video in a split file: 2 (test) if its group is a test
-    group of the split (:func:`split_test_groups`); otherwise 0 (unused) for the
-    last clip of a group of two or more clips, mimicking the few unused
-    clips of HMDB51's splits; otherwise 1 (train)."""
+    group of the split (:func:`split_test_groups`); otherwise 0 (unused)
+    for the last clip of a group of two or more clips, mimicking the few
+    unused clips of HMDB51's splits; otherwise 1 (train)."""
     if group in split_test_groups(split, num_groups):
         return 2
     if clips_in_group >= 2 and clip == clips_in_group:
@@ -55,7 +55,8 @@ def make_motion_hmdb51(out_dir: str,
     for class_index, motion in enumerate(cfg.classes):
         for group, clips in enumerate(sizes, start=1):
             for clip in range(1, clips + 1):
-                name = f'motion_{motion.hmdb_name}_g{group:02d}_c{clip:02d}.avi'
+                name = (f'motion_{motion.hmdb_name}_g{group:02d}_'
+                        f'c{clip:02d}.avi')
                 jobs.append(
                     VideoJob(
                         osp.join(video_root, motion.hmdb_name, name),

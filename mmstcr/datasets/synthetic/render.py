@@ -79,4 +79,3 @@ def render_motion_video(rng: np.random.Generator,
         frame = fg + (1 - fg_alpha[..., None]) * background
         frames[t] = np.clip(np.round(frame), 0, 255).astype(np.uint8)
     return frames, speed
-

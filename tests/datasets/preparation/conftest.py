@@ -121,4 +121,3 @@ def ucf101_tree(tmp_path):
 @pytest.fixture
 def hmdb51_tree(tmp_path):
     return write_hmdb51_tree(str(tmp_path / 'hmdb51'))
-

@@ -29,6 +29,18 @@ def test_check_video(videos):
             'decord cannot open it'), (name, reason)
 
 
+def test_check_video_flags_decord_width_bug(tmp_path, make_video):
+    # decord 0.6.0 decodes 48-pixel-wide frames as H x W x 4 arrays; the
+    # training pipeline would get garbage, so the check must say so.
+    path = str(tmp_path / 'w48.avi')
+    make_video(path, num_frames=3, width=48, height=32)
+    reason = check_video(path)
+    assert reason is not None and 'not H x W x 3' in reason
+    assert check_video(path, decode=False) is None  # opening alone passes
+    make_video(path, num_frames=3, width=50, height=32)
+    assert check_video(path) is None
+
+
 @pytest.mark.parametrize('workers', [1, 2])
 def test_check_videos_names_each_bad_file(videos, workers):
     order = ['missing', 'good', 'garbage', 'cut', 'empty']
