@@ -1,9 +1,8 @@
-# HMDB51 finetuning and testing data, official split `split` (1, 2 or 3).
-# Train: 16 frames, stride 4, random 112x112 crop of the short-side-128 frames
-# and horizontal flip (paper, section 4.1.2). Val: one centre clip. Test: 10
-# clips spread evenly over each video, centre crop, predictions averaged
-# (the protocol of the clip order paper, which STCR follows).
-dataset_type = 'VideoDataset'
+# HMDB51 finetuning and testing data, official split `split` (1, 2 or 3): the
+# protocol of ucf101_finetune.py (16x4 clips, random 112 crop + flip for
+# training, 10 clips with centre crop for testing) on HMDB51's files.
+_base_ = ['./ucf101_finetune.py']
+
 data_root = 'data/hmdb51/videos'
 num_classes = 51
 split = 1
@@ -11,81 +10,9 @@ ann_file_train = f'data/hmdb51/hmdb51_train_split_{split}_videos.txt'
 ann_file_val = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
 ann_file_test = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
 
-file_client_args = dict(io_backend='disk')
-train_pipeline = [
-    dict(type='CheckedDecordInit', **file_client_args),
-    dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 128)),
-    dict(type='RandomCrop', size=112),
-    dict(type='Flip', flip_ratio=0.5),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-val_pipeline = [
-    dict(type='CheckedDecordInit', **file_client_args),
-    dict(
-        type='SampleFrames',
-        clip_len=16,
-        frame_interval=4,
-        num_clips=1,
-        test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 128)),
-    dict(type='CenterCrop', crop_size=112),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-test_pipeline = [
-    dict(type='CheckedDecordInit', **file_client_args),
-    dict(
-        type='SampleFrames',
-        clip_len=16,
-        frame_interval=4,
-        num_clips=10,
-        test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 128)),
-    dict(type='CenterCrop', crop_size=112),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
+    dataset=dict(ann_file=ann_file_train, data_prefix=dict(video=data_root)))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root),
-        pipeline=val_pipeline,
-        test_mode=True))
+    dataset=dict(ann_file=ann_file_val, data_prefix=dict(video=data_root)))
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root),
-        pipeline=test_pipeline,
-        test_mode=True))
-
-val_evaluator = dict(type='AccMetric')
-test_evaluator = dict(
-    type='AccMetric',
-    metric_list=('top_k_accuracy', 'mean_class_accuracy'),
-    metric_options=dict(top_k_accuracy=dict(topk=(1, 5))))
+    dataset=dict(ann_file=ann_file_test, data_prefix=dict(video=data_root)))
