@@ -1,6 +1,6 @@
 # STCR self-supervised pretraining of I3D on UCF101 split 1 (train list,
 # labels unused). The I3D is MMAction2's inflated ResNet-50, not the paper's
-# Inception-v1 I3D (METHOD.md, decision 9). Paper section 4.1.2 and Table 3,
+# Inception-v1 I3D (docs/method.md, decision 9). Paper section 4.1.2 and Table 3,
 # row "I3D + STCR".
 # 16x4 clips, 112x112 crops, SGD lr 0.01, wd 5e-4, 50 epochs, lr x0.1 every
 # 10 epochs, 8 GPUs x 8 clips, SyncBN in distributed runs.

@@ -1,4 +1,4 @@
-# STCR with a stop-gradient on the clean path (METHOD.md, decision 6): the
+# STCR with a stop-gradient on the clean path (docs/method.md, decision 6): the
 # clean features are targets only. A switch against feature collapse.
 _base_ = ['../i3d_ucf101_pretrain.py']
 

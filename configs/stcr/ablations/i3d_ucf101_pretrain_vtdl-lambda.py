@@ -1,5 +1,5 @@
 # Intra-Video Mixup with the lambda law of the authors' public code (VTDL):
-# lambda = U(0, 1) * 0.3 instead of the paper's Beta(1, 1) (METHOD.md,
+# lambda = U(0, 1) * 0.3 instead of the paper's Beta(1, 1) (docs/method.md,
 # decision 8).
 _base_ = ['../i3d_ucf101_pretrain.py']
 
