@@ -38,6 +38,11 @@ setup(
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     python_requires='>=3.8',
     install_requires=read_requirements('runtime.txt'),
-    extras_require={'tests': read_requirements('tests.txt')},
+    # pip install "mmstcr[tensorboard]": `tools/train.py --tensorboard`.
+    extras_require={
+        'tests': read_requirements('tests.txt'),
+        'tensorboard': read_requirements('tensorboard.txt'),
+        'wandb': read_requirements('wandb.txt'),
+    },
     zip_safe=False,
 )

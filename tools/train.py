@@ -2,7 +2,11 @@
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
         [--auto-scale-lr] [--seed N] [--deterministic] [--cfg-options K=V ...]
-        [--launcher {none,pytorch,slurm,mpi}]
+        [--tensorboard] [--wandb] [--launcher {none,pytorch,slurm,mpi}]
+
+``--tensorboard`` also writes TensorBoard event files under
+``<work_dir>/<timestamp>/vis_data/`` (``pip install "mmstcr[tensorboard]"``);
+``--wandb`` logs to Weights & Biases.
 
 Multi-process: ``tools/dist_train.sh`` (torchrun) or ``tools/slurm_train.sh``.
 The same commands run on a machine without a GPU (``mmstcr.engine.launch``).
@@ -55,6 +59,14 @@ def parse_args():
         action=DictAction,
         help='override config settings, key=value pairs, e.g. '
         'train_cfg.max_epochs=2 or key="[a,b]"')
+    parser.add_argument(
+        '--tensorboard',
+        action='store_true',
+        help='also log to TensorBoard (TensorboardVisBackend)')
+    parser.add_argument(
+        '--wandb',
+        action='store_true',
+        help='also log to Weights & Biases (WandbVisBackend)')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -3,7 +3,7 @@ arguments and building MMEngine's ``Runner``.
 
 ``merge_train_args`` and ``merge_test_args`` fold the command line into the
 config with MMAction2's conventions. ``setup_launch`` then makes a config
-written for GPUs run on a machine without one (STACK.md item 6):
+written for GPUs run on a machine without one (docs/install.md, item 6):
 
 - distributed runs (``--launcher pytorch|slurm|mpi``) use the gloo backend,
   whose process group is initialised here, before the Runner is built (the
@@ -20,13 +20,20 @@ written for GPUs run on a machine without one (STACK.md item 6):
 
 It logs one warning line naming what it changed. With a GPU it changes
 nothing.
+
+Both merges also turn ``persistent_workers`` off in every data loader with
+``num_workers=0`` (PyTorch refuses the pair), see
+:func:`fix_persistent_workers`; ``merge_train_args`` appends the
+TensorBoard / W&B visualisation backends asked for by ``--tensorboard`` /
+``--wandb`` (:func:`add_vis_backends`).
 """
 import datetime
+import importlib.util
 import logging
 import os
 import os.path as osp
 import subprocess
-from typing import List
+from typing import List, Sequence
 
 import torch.distributed as torch_dist
 from mmaction.registry import MODEL_WRAPPERS
@@ -93,6 +100,9 @@ def merge_train_args(cfg: Config, args) -> Config:
         cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    add_vis_backends(cfg, tensorboard=getattr(args, 'tensorboard', False),
+                     wandb=getattr(args, 'wandb', False))
+    fix_persistent_workers(cfg)
     if cfg.get('load_from', None):
         check_checkpoint_path(cfg.load_from)
     return cfg
@@ -117,7 +127,72 @@ def merge_test_args(cfg: Config, args) -> Config:
         cfg.merge_from_dict(args.cfg_options)
     _default_work_dir(cfg, args.config, args.work_dir)
     cfg.load_from = args.checkpoint
+    fix_persistent_workers(cfg)
     return cfg
+
+
+def fix_persistent_workers(cfg: Config) -> List[str]:
+    """Set ``persistent_workers=False`` (in place) in every ``*_dataloader``
+    of ``cfg`` whose ``num_workers`` is 0 or unset: PyTorch's DataLoader
+    raises ``persistent_workers option needs num_workers > 0`` otherwise.
+    Logs one line naming the loaders changed, and returns their names."""
+    changed = []
+    for key in list(cfg.keys()):
+        loader = cfg.get(key)
+        if key.endswith('_dataloader') and isinstance(loader, dict) and \
+                loader.get('persistent_workers', False) and \
+                not loader.get('num_workers', 0):
+            loader['persistent_workers'] = False
+            changed.append(key)
+    if changed:
+        print_log(
+            f'num_workers=0: persistent_workers turned off in '
+            f'{", ".join(changed)}',
+            logger='current',
+            level=logging.WARNING)
+    return changed
+
+
+# ``--tensorboard`` / ``--wandb``: backend type and the package it needs.
+VIS_BACKENDS = {
+    'tensorboard': ('TensorboardVisBackend', 'tensorboard'),
+    'wandb': ('WandbVisBackend', 'wandb'),
+}
+
+
+def add_vis_backends(cfg: Config, tensorboard: bool = False,
+                     wandb: bool = False) -> List[str]:
+    """Append MMEngine's ``TensorboardVisBackend`` and/or ``WandbVisBackend``
+    to ``cfg.visualizer.vis_backends`` (in place), keeping the backends
+    already there (``LocalVisBackend``, whose ``scalars.json`` the curve
+    tools read). A backend already listed is not added twice. Raises
+    ``ImportError`` with the install command if its package is missing.
+    Returns the backend types added."""
+    wanted: Sequence[str] = [
+        name for name, on in (('tensorboard', tensorboard),
+                              ('wandb', wandb)) if on
+    ]
+    if not wanted:
+        return []
+    visualizer = cfg.get('visualizer', None)
+    if visualizer is None:
+        visualizer = cfg.visualizer = dict(
+            type='ActionVisualizer',
+            vis_backends=[dict(type='LocalVisBackend')])
+    backends = list(visualizer.get('vis_backends', None) or [])
+    present = {b.get('type') for b in backends}
+    added = []
+    for name in wanted:
+        backend_type, package = VIS_BACKENDS[name]
+        if importlib.util.find_spec(package) is None:
+            raise ImportError(
+                f'--{name} needs the {package!r} package: '
+                f'pip install "mmstcr[{name}]" (or pip install {package})')
+        if backend_type not in present:
+            backends.append(dict(type=backend_type))
+            added.append(backend_type)
+    visualizer['vis_backends'] = backends
+    return added
 
 
 def adapt_cfg_to_cpu(cfg: Config) -> List[str]:

@@ -1,0 +1,62 @@
+"""``tools/train.py --tensorboard``: a real STCR pretraining run (the quick
+start's tiny config, 2 iterations) writes TensorBoard event files holding
+the losses and the collapse signal, next to MMEngine's ``scalars.json``.
+Also runs with ``num_workers=0`` although the config sets
+``persistent_workers=True``."""
+import glob
+import os.path as osp
+
+import pytest
+from tensorboard.backend.event_processing.event_accumulator import \
+    EventAccumulator
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
+CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
+                  'r3d-tiny_motion_stcr_pretrain.py')
+
+
+@pytest.fixture(scope='module')
+def tensorboard_run(make_video_dataset, run_command, tmp_path_factory):
+    videos = make_video_dataset(
+        num_videos=8, num_classes=2, num_frames=32, size=64)
+    work_dir = tmp_path_factory.mktemp('tensorboard_run')
+    result = run_command([
+        'python', TRAIN, CONFIG, '--work-dir', work_dir, '--tensorboard',
+        '--seed', '0', '--cfg-options', 'train_cfg.max_epochs=1',
+        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+        'default_hooks.logger.interval=1',
+        'default_hooks.checkpoint.interval=1',
+        *videos.cli_cfg_options(['train'])
+    ])
+    assert result.returncode == 0, result.stdout[-4000:]
+    return work_dir, result.stdout
+
+
+def test_event_file_holds_losses_and_collapse_signal(tensorboard_run):
+    work_dir, _ = tensorboard_run
+    events = glob.glob(
+        osp.join(work_dir, '*', 'vis_data', 'events.out.tfevents.*'))
+    assert len(events) == 1, events
+    accumulator = EventAccumulator(events[0])
+    accumulator.Reload()
+    tags = set(accumulator.Tags()['scalars'])
+    for tag in ('loss', 'loss_tw', 'loss_cw', 'feat_std_ratio', 'lr'):
+        assert tag in tags, (tag, sorted(tags))
+    loss_tw = accumulator.Scalars('loss_tw')
+    assert [e.step for e in loss_tw] == [1, 2]
+    assert all(e.value >= 0 for e in loss_tw)
+    ratio = accumulator.Scalars('feat_std_ratio')
+    assert all(0 <= e.value <= 1.5 for e in ratio), ratio
+
+
+def test_local_backend_is_kept(tensorboard_run):
+    work_dir, _ = tensorboard_run
+    assert glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+
+
+def test_num_workers_zero_turns_persistent_workers_off(tensorboard_run):
+    _, output = tensorboard_run
+    assert ('num_workers=0: persistent_workers turned off in '
+            'train_dataloader') in output
+    assert 'persistent_workers option needs' not in output
