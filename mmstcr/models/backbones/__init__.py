@@ -1,3 +1,4 @@
 from .c3d_conv import C3DConv
+from .inception_i3d import InceptionI3D
 
-__all__ = ['C3DConv']
+__all__ = ['C3DConv', 'InceptionI3D']
