@@ -7,12 +7,15 @@ writes its metrics to ``<work_dir>/<timestamp>/<timestamp>.json``
 0.53, "acc/top5": ..., "acc/mean1": ..., "data_time": ..., "time": ...}``).
 Training runs do not write that file (their scalars go to
 ``<timestamp>/vis_data/``).
+
+:func:`run_dirs` and :func:`latest_run_dir` find a work dir's run folders;
+``mmstcr.visualization.curves`` uses them too.
 """
-import glob
 import json
+import os
 import os.path as osp
 import re
-from typing import Dict, Mapping, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
 BOOKKEEPING = {'time', 'data_time', 'step', 'epoch', 'iter', 'lr', 'memory'}
@@ -23,6 +26,41 @@ LABELS = {
 }
 
 
+def run_dirs(work_dir: str, has: Optional[str] = None) -> List[str]:
+    """The names of the run folders of ``work_dir``, oldest first.
+
+    MMEngine's Runner writes each run to ``<work_dir>/<timestamp>/``, named
+    ``%Y%m%d_%H%M%S``, so the names sort in time order; other folders are
+    not runs.
+
+    Args:
+        work_dir (str): The work dir.
+        has (str, optional): Keep only the runs holding this file, a path
+            relative to the run folder in which ``{run}`` stands for the
+            run's name (``'vis_data/scalars.json'``, ``'{run}.json'``).
+            Defaults to None (every run).
+    """
+    if not osp.isdir(work_dir):
+        raise FileNotFoundError(f'no such work dir: {work_dir}')
+    runs = sorted(name for name in os.listdir(work_dir)
+                  if TIMESTAMP.match(name)
+                  and osp.isdir(osp.join(work_dir, name)))
+    if has is not None:
+        runs = [
+            name for name in runs
+            if osp.isfile(osp.join(work_dir, name, has.format(run=name)))
+        ]
+    return runs
+
+
+def latest_run_dir(work_dir: str, has: Optional[str] = None
+                   ) -> Optional[str]:
+    """The path of the newest run of ``work_dir`` (holding ``has``, see
+    :func:`run_dirs`), or None if there is none."""
+    runs = run_dirs(work_dir, has)
+    return osp.join(work_dir, runs[-1]) if runs else None
+
+
 def find_metrics_file(run: str) -> str:
     """The metrics JSON of a run: ``run`` itself if it is a file, else the
     latest ``<run>/<timestamp>/<timestamp>.json``."""
@@ -30,15 +68,12 @@ def find_metrics_file(run: str) -> str:
         return run
     if not osp.isdir(run):
         raise FileNotFoundError(f'no such work dir or file: {run}')
-    candidates = sorted(
-        path for path in glob.glob(osp.join(run, '*', '*.json'))
-        if TIMESTAMP.match(osp.basename(osp.dirname(path)))
-        and osp.basename(path) == osp.basename(osp.dirname(path)) + '.json')
-    if not candidates:
+    latest = latest_run_dir(run, has='{run}.json')
+    if latest is None:
         raise FileNotFoundError(
             f'{run} has no test metrics file <timestamp>/<timestamp>.json '
             '(written by tools/test.py / Runner.test())')
-    return candidates[-1]
+    return osp.join(latest, osp.basename(latest) + '.json')
 
 
 def read_metrics(path: str) -> Dict[str, float]:

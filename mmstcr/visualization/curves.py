@@ -20,7 +20,6 @@ import logging
 import math
 import os
 import os.path as osp
-import re
 from dataclasses import dataclass
 from numbers import Real
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -28,11 +27,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
+from mmstcr.utils.results import run_dirs
+
 SCALARS_FILE = osp.join('vis_data', 'scalars.json')
 INDEX_KEYS = ('step', 'iter', 'epoch')
 _LINE = '__line__'  # where read_scalars keeps each line's number
 BY_CHOICES = ('iter', 'epoch')
-_TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')  # MMEngine's run folder names
 
 Series = Tuple[np.ndarray, np.ndarray]  # (steps int64, values float64)
 
@@ -91,21 +91,18 @@ def find_scalars_file(path: str, timestamp: Optional[str] = None) -> str:
         if not osp.isfile(scalars_file):
             raise FileNotFoundError(
                 f'scalars file {scalars_file!r} does not exist; runs of '
-                f'{path!r} with one: {_runs_with_scalars(path)}')
+                f'{path!r} with one: {run_dirs(path, has=SCALARS_FILE)}')
         return scalars_file
     if osp.isfile(osp.join(path, SCALARS_FILE)):  # a run dir
         return osp.join(path, SCALARS_FILE)
-    runs = _runs_with_scalars(path)
+    runs = run_dirs(path, has=SCALARS_FILE)
     if not runs:
         raise FileNotFoundError(
             f'no run in {path!r} has a scalars file '
             f'(<work_dir>/<timestamp>/{SCALARS_FILE}); was LocalVisBackend '
             'in the visualizer.vis_backends of the config?')
     newest = runs[-1]
-    newer = [
-        name for name in sorted(os.listdir(path))
-        if _TIMESTAMP.match(name) and name > newest
-    ]
+    newer = [name for name in run_dirs(path) if name > newest]
     if newer:
         print_log(
             f'{path}: newer runs {newer} have no {SCALARS_FILE}; reading '
@@ -113,13 +110,6 @@ def find_scalars_file(path: str, timestamp: Optional[str] = None) -> str:
             logger='current',
             level=logging.WARNING)
     return osp.join(path, newest, SCALARS_FILE)
-
-
-def _runs_with_scalars(work_dir: str) -> List[str]:
-    """Names of the sub-folders of ``work_dir`` holding a scalars file, in
-    time order (MMEngine names them ``%Y%m%d_%H%M%S``)."""
-    return sorted(name for name in os.listdir(work_dir)
-                  if osp.isfile(osp.join(work_dir, name, SCALARS_FILE)))
 
 
 def read_scalars(scalars_file: str) -> ScalarLog:

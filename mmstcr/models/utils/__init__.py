@@ -1,5 +1,5 @@
-from .checkpoint_io import (load_backbone_strict, load_state_dict_file,
-                            split_by_prefix)
+from .backbone_loading import (load_backbone_strict, load_state_dict_file,
+                               split_by_prefix)
 from .stcr_pretrained import STCRPretrainedInit
 
 __all__ = [

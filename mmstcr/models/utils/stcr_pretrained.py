@@ -7,8 +7,8 @@ from mmaction.registry import WEIGHT_INITIALIZERS
 from mmengine.logging import print_log
 from mmengine.model.weight_init import update_init_info
 
-from .checkpoint_io import (load_backbone_strict, load_state_dict_file,
-                            split_by_prefix)
+from .backbone_loading import (load_backbone_strict, load_state_dict_file,
+                               split_by_prefix)
 
 
 @WEIGHT_INITIALIZERS.register_module(name='STCRPretrained')

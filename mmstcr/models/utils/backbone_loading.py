@@ -1,5 +1,10 @@
 """Read the weights of a checkpoint file and load a backbone from them,
-strictly, with errors that name the file and the keys."""
+strictly, with errors that name the file and the keys.
+
+This is about *which weights go where* (finetuning from STCR). How a file is
+unpickled safely (``weights_only``, the allow-list, resuming) is
+``mmstcr/utils/checkpoint.py``, which this module goes through via
+MMEngine's ``CheckpointLoader``."""
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Tuple
