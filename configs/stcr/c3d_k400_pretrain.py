@@ -1,0 +1,15 @@
+# STCR self-supervised pretraining of C3D on Kinetics-400 (train list,
+# labels unused). Not in the paper, which pretrains on UCF101 only: the
+# method of configs/stcr/c3d_ucf101_pretrain.py on a 25x larger set, for
+# 100 epochs with cosine decay (why: configs/_base_/schedules/
+# stcr_pretrain_sgd_cosine_100e.py). 16x4 clips, 112x112 crops, SGD lr 0.01,
+# wd 5e-4, 8 GPUs x 8 clips, SyncBN in distributed runs.
+#   tools/dist_train.sh configs/stcr/c3d_k400_pretrain.py 8
+# The last checkpoint, work_dirs/c3d_k400_pretrain/epoch_100.pth, is what
+# configs/finetune/c3d_sthv2_stcr.py loads.
+_base_ = [
+    '../_base_/models/stcr_c3d.py',
+    '../_base_/datasets/k400_stcr_pretrain.py',
+    '../_base_/schedules/stcr_pretrain_sgd_cosine_100e.py',
+    '../_base_/default_runtime.py',
+]
