@@ -1,19 +1,36 @@
-"""Generate a synthetic dataset whose classes differ only by motion
-(translate left/right/up/down, rotate clockwise/counter-clockwise, expand,
-contract), in UCF101's official layout (default) or HMDB51's.
+"""Generate a synthetic dataset whose classes differ only by motion, in
+UCF101's official layout (default) or HMDB51's.
+
+Two class sets (``--class-set``):
+
+- ``directions`` (default): translate left/right/up/down, rotate
+  clockwise/counter-clockwise, expand, contract. A left-right flip or a
+  time reversal changes the class (mmstcr/datasets/synthetic/motion.py).
+- ``kinds``: Translate, Rotate, Zoom, Oscillate, Orbit, Pulse, Swing,
+  Spiral, each video with its own random direction, sense, phase and
+  centre, so that flips, 90-degree rotations and time reversal keep the
+  class, as for real actions (mmstcr/datasets/synthetic/kinds.py).
+
+``--background-key group`` gives all clips of a group one background in
+every class, so a background never tells the class (the default,
+``class_group``, gives each (class, group) its own).
 
     python tools/data/make_motion_dataset.py data/motion_ucf101
+    python tools/data/make_motion_dataset.py data/kinds_ucf101 \
+        --class-set kinds --background-key group
     python tools/data/ucf101/build_annotations.py \
         --split-dir data/motion_ucf101/ucfTrainTestlist \
         --video-root data/motion_ucf101/UCF-101 --out-dir data/motion_ucf101
 
 The dataset is a function of its settings: the same seed gives the same
-videos. See mmstcr/datasets/synthetic/motion.py for the classes.
+videos. motion_dataset.json records the settings and, per video, what it
+drew (speed; for kinds also the kind and its parameters).
 """
 import argparse
 import sys
 
-from mmstcr.datasets.synthetic import (MotionDatasetConfig, make_motion_hmdb51,
+from mmstcr.datasets.synthetic import (BACKGROUND_KEYS, CLASS_SETS,
+                                       MotionDatasetConfig, make_motion_hmdb51,
                                        make_motion_ucf101)
 
 
@@ -27,7 +44,8 @@ def parse_args(argv=None):
         help='official layout to write')
     parser.add_argument(
         '--num-classes', type=int, default=defaults.num_classes,
-        help='number of motion classes (2-8)')
+        help='number of motion classes, the first ones of the class set '
+        '(2-8)')
     parser.add_argument(
         '--videos-per-class', type=int, default=defaults.videos_per_class)
     parser.add_argument(
@@ -45,6 +63,15 @@ def parse_args(argv=None):
         '--speed-range', type=float, nargs=2,
         default=list(defaults.speed_range), metavar=('LOW', 'HIGH'),
         help='speed range, fraction of the short side per frame')
+    parser.add_argument(
+        '--class-set', choices=sorted(CLASS_SETS), default=defaults.class_set,
+        help='directions: a flip or time reversal changes the class; '
+        'kinds: kinds of motion with a random direction per video')
+    parser.add_argument(
+        '--background-key', choices=list(BACKGROUND_KEYS),
+        default=defaults.background_key,
+        help='one background per (class, group), or per group across all '
+        'classes')
     parser.add_argument('--seed', type=int, default=defaults.seed)
     parser.add_argument('--fps', type=float, default=defaults.fps)
     parser.add_argument('--fourcc', default=defaults.fourcc)
@@ -71,7 +98,9 @@ def main(argv=None) -> int:
             speed_range=tuple(args.speed_range),
             seed=args.seed,
             fps=args.fps,
-            fourcc=args.fourcc)
+            fourcc=args.fourcc,
+            class_set=args.class_set,
+            background_key=args.background_key)
         make = make_motion_ucf101 if args.layout == 'ucf101' \
             else make_motion_hmdb51
         paths = make(
@@ -84,9 +113,10 @@ def main(argv=None) -> int:
         print(f'error: {exc}', file=sys.stderr)
         return 2
     total = cfg.num_classes * cfg.videos_per_class
-    print(f'wrote {total} videos of {cfg.num_classes} classes to '
-          f'{paths["video_root"]}; split files in {paths["split_dir"]}; '
-          f'settings and speeds in {paths["metadata"]}')
+    print(f'wrote {total} videos of {cfg.num_classes} classes '
+          f'({cfg.class_set}) to {paths["video_root"]}; split files in '
+          f'{paths["split_dir"]}; settings and per-video draws in '
+          f'{paths["metadata"]}')
     return 0
 
 

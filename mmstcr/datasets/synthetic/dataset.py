@@ -5,7 +5,7 @@ import os
 import os.path as osp
 import shutil
 from dataclasses import asdict, dataclass
-from typing import List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -13,10 +13,17 @@ from ..preparation.progress import map_with_progress
 from ..preparation.validate import check_video
 from ..preparation.video_io import check_even_size, write_video
 from .appearance import random_background
+from .kinds import MOTION_KINDS, MotionKind
 from .motion import MOTION_CLASSES, MotionClass
-from .render import check_speed_range, render_motion_video
+from .render import check_speed_range, render_kind_video, render_motion_video
 
 META_FILE = 'motion_dataset.json'
+# The class sets: directions (motion.py) and kinds of motion (kinds.py).
+CLASS_SETS = {'directions': MOTION_CLASSES, 'kinds': MOTION_KINDS}
+BACKGROUND_KEYS = ('class_group', 'group')
+# Background streams keyed by group alone use this in place of the class
+# index (class indices are < 8), so they never meet a (class, group) one.
+GROUP_BACKGROUND_KEY = 1000
 
 
 @dataclass(frozen=True)
@@ -24,15 +31,15 @@ class MotionDatasetConfig:
     """Settings of a synthetic motion dataset.
 
     Args:
-        num_classes (int): The first ``num_classes`` of
-            :data:`MOTION_CLASSES` (2 to 8). Defaults to 8.
+        num_classes (int): The first ``num_classes`` classes of the class
+            set (2 to 8). Defaults to 8.
         videos_per_class (int): Videos per class, spread over the groups
             (the first groups get one more when it does not divide).
             Defaults to 24.
         num_groups (int): UCF101-like groups per class (>= 3). Videos of a
-            group share their background, like the clips of one UCF101 group
-            share actor and scene, so splits keep groups whole. Defaults
-            to 6.
+            group share their background (see ``background_key``), like the
+            clips of one UCF101 group share actor and scene, so splits keep
+            groups whole. Defaults to 6.
         num_frames (int): Frames per video. Defaults to 40.
         height (int): Frame height (even). Defaults to 64.
         width (int): Frame width (even). Defaults to 64.
@@ -45,6 +52,15 @@ class MotionDatasetConfig:
             random access needs no key-frame search; OpenCV's own encoder,
             present without ffmpeg) in ``.avi``, the extension of the
             official names. Defaults to ``'MJPG'``.
+        class_set (str): ``'directions'`` (:data:`.motion.MOTION_CLASSES`:
+            a flip or time reversal changes the class) or ``'kinds'``
+            (:data:`.kinds.MOTION_KINDS`: kinds of motion with a random
+            direction per video; flips, 90-degree rotations and time
+            reversal keep the class). Defaults to ``'directions'``.
+        background_key (str): ``'class_group'``: one background per (class,
+            group); ``'group'``: one per group, shared by the clips of that
+            group in every class, so a background never tells the class.
+            Defaults to ``'class_group'``.
     """
     num_classes: int = 8
     videos_per_class: int = 24
@@ -56,11 +72,20 @@ class MotionDatasetConfig:
     seed: int = 0
     fps: float = 25.
     fourcc: str = 'MJPG'
+    class_set: str = 'directions'
+    background_key: str = 'class_group'
 
     def __post_init__(self):
-        if not 2 <= self.num_classes <= len(MOTION_CLASSES):
-            raise ValueError(f'num_classes must be in 2..{len(MOTION_CLASSES)}'
-                             f', got {self.num_classes}')
+        if self.class_set not in CLASS_SETS:
+            raise ValueError(f'class_set must be one of {tuple(CLASS_SETS)}'
+                             f', got {self.class_set!r}')
+        if self.background_key not in BACKGROUND_KEYS:
+            raise ValueError(f'background_key must be one of '
+                             f'{BACKGROUND_KEYS}, got {self.background_key!r}')
+        available = len(CLASS_SETS[self.class_set])
+        if not 2 <= self.num_classes <= available:
+            raise ValueError(f'num_classes must be in 2..{available}, got '
+                             f'{self.num_classes}')
         if self.num_groups < 3:
             raise ValueError(f'num_groups must be >= 3 (three splits), got '
                              f'{self.num_groups}')
@@ -76,8 +101,8 @@ class MotionDatasetConfig:
             raise ValueError(f'seed must be an int >= 0, got {self.seed!r}')
 
     @property
-    def classes(self) -> Tuple[MotionClass, ...]:
-        return MOTION_CLASSES[:self.num_classes]
+    def classes(self) -> Tuple[Union[MotionClass, MotionKind], ...]:
+        return CLASS_SETS[self.class_set][:self.num_classes]
 
 
 def group_sizes(videos_per_class: int, num_groups: int) -> List[int]:
@@ -115,14 +140,26 @@ class VideoJob:
     dataset_key: int
 
 
-def _render_job(args) -> float:
+def background_rng(cfg: MotionDatasetConfig,
+                   job: VideoJob) -> np.random.Generator:
+    """The random stream of a job's background: keyed by (class, group) or,
+    with ``background_key='group'``, by the group alone."""
+    if cfg.background_key == 'group':
+        return video_rng(cfg.seed, job.dataset_key, GROUP_BACKGROUND_KEY,
+                         job.group)
+    return video_rng(cfg.seed, job.dataset_key, job.class_index, job.group)
+
+
+def _render_job(args) -> Dict[str, object]:
     job, cfg = args
-    motion = MOTION_CLASSES[job.class_index]
-    # One background per (class, group); one appearance + speed per clip.
-    background = random_background(
-        video_rng(cfg.seed, job.dataset_key, job.class_index, job.group),
-        cfg.height, cfg.width)
-    frames, speed = render_motion_video(
+    motion = cfg.classes[job.class_index]
+    # One background per (class, group) or per group; one appearance, speed
+    # (and, for kinds, direction etc.) per clip.
+    background = random_background(background_rng(cfg, job), cfg.height,
+                                   cfg.width)
+    render = render_kind_video if cfg.class_set == 'kinds' \
+        else render_motion_video
+    frames, drawn = render(
         video_rng(cfg.seed, job.dataset_key, job.class_index, job.group,
                   job.clip),
         motion,
@@ -138,7 +175,10 @@ def _render_job(args) -> float:
     if problem is not None:
         raise ValueError(f'{job.path} (fourcc {cfg.fourcc!r}, '
                          f'{cfg.width}x{cfg.height}): {problem}')
-    return speed
+    if cfg.class_set == 'kinds':
+        return dict(speed=drawn.speed, kind=motion.kind,
+                    parameters=drawn.metadata(motion.kind))
+    return dict(speed=drawn)
 
 
 def prepare_out_dirs(out_dir: str, subdirs: Sequence[str],
@@ -160,8 +200,10 @@ def prepare_out_dirs(out_dir: str, subdirs: Sequence[str],
 
 
 def render_jobs(jobs: List[VideoJob], cfg: MotionDatasetConfig,
-                workers: int, show_progress: bool) -> List[float]:
-    """Render and write every job; returns the speeds."""
+                workers: int,
+                show_progress: bool) -> List[Dict[str, object]]:
+    """Render and write every job; returns what each drew: ``speed`` and,
+    for the ``'kinds'`` set, ``kind`` and its ``parameters``."""
     return map_with_progress(_render_job, [(job, cfg) for job in jobs],
                              workers=workers,
                              show_progress=show_progress)
@@ -169,9 +211,11 @@ def render_jobs(jobs: List[VideoJob], cfg: MotionDatasetConfig,
 
 def write_metadata(out_dir: str, fmt: str, cfg: MotionDatasetConfig,
                    video_root: str, jobs: List[VideoJob],
-                   speeds: List[float]) -> str:
+                   drawn: List[Dict[str, object]]) -> str:
     """Write ``motion_dataset.json``: the configuration and, per video, its
-    path (relative to the video root), class, group, clip and speed."""
+    path (relative to the video root), class, group, clip and speed (and,
+    for the ``'kinds'`` set, its kind and drawn parameters, see
+    :meth:`.kinds.KindParameters.metadata`)."""
     meta = dict(
         format=fmt,
         config=asdict(cfg),
@@ -179,10 +223,10 @@ def write_metadata(out_dir: str, fmt: str, cfg: MotionDatasetConfig,
         video_root=osp.relpath(video_root, out_dir),
         videos=[
             dict(path=osp.relpath(job.path, video_root).replace(os.sep, '/'),
-                 motion=MOTION_CLASSES[job.class_index].name,
+                 motion=cfg.classes[job.class_index].name,
                  group=job.group,
                  clip=job.clip,
-                 speed=speed) for job, speed in zip(jobs, speeds)
+                 **info) for job, info in zip(jobs, drawn)
         ])
     path = osp.join(out_dir, META_FILE)
     with open(path, 'w') as f:

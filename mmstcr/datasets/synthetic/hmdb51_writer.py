@@ -6,9 +6,10 @@
                                      "<video>.avi <0|1|2>"
       motion_dataset.json
 
-Class folders are the snake_case names (``translate_left``, ...), so the
-labels of the preparation tool (sorted class names) are NOT the order of
-:data:`MOTION_CLASSES`; ``motion_dataset.json`` lists each video's class.
+Class folders are the snake_case names (``translate_left``, ... or, for
+the kinds set, ``translate``, ...), so the labels of the preparation tool
+(sorted class names) are NOT the order of the class set;
+``motion_dataset.json`` lists each video's class.
 """
 import os
 import os.path as osp
@@ -61,7 +62,7 @@ def make_motion_hmdb51(out_dir: str,
                     VideoJob(
                         osp.join(video_root, motion.hmdb_name, name),
                         class_index, group, clip, dataset_key=1))
-    speeds = render_jobs(jobs, cfg, workers, show_progress)
+    drawn = render_jobs(jobs, cfg, workers, show_progress)
 
     os.makedirs(split_dir, exist_ok=True)
     for class_index, motion in enumerate(cfg.classes):
@@ -76,5 +77,5 @@ def make_motion_hmdb51(out_dir: str,
                                                cfg.num_groups)
                     # HMDB51's files end each line with a space.
                     f.write(f'{osp.basename(job.path)} {split_id} \n')
-    meta = write_metadata(out_dir, 'hmdb51', cfg, video_root, jobs, speeds)
+    meta = write_metadata(out_dir, 'hmdb51', cfg, video_root, jobs, drawn)
     return dict(video_root=video_root, split_dir=split_dir, metadata=meta)

@@ -97,14 +97,22 @@ def layer_to_frame_matrix(motion: MotionClass, speed: float, t: float,
                           height: int, width: int,
                           canvas_size: int) -> np.ndarray:
     """The 2 x 3 affine map from foreground-layer (canvas) pixels to frame
-    pixels at frame ``t``, for ``cv2.warpAffine``.
+    pixels at frame ``t``, for ``cv2.warpAffine`` (see
+    :func:`pose_to_matrix`)."""
+    pose = motion_parameters(motion, speed, t, min(height, width))
+    return pose_to_matrix(pose, height, width, canvas_size)
+
+
+def pose_to_matrix(pose: Tuple[float, float, float, float], height: int,
+                   width: int, canvas_size: int) -> np.ndarray:
+    """The 2 x 3 affine map from canvas pixels to frame pixels of a pose
+    ``(dx, dy, angle, scale)``:
 
     ``p_frame = c_frame + scale * R(angle) (p_canvas - c_canvas) + (dx, dy)``
     with ``R(a) = [[cos a, -sin a], [sin a, cos a]]``, which in image
     coordinates (y down) turns clockwise on screen for ``a > 0``.
     """
-    dx, dy, angle, scale = motion_parameters(motion, speed, t,
-                                             min(height, width))
+    dx, dy, angle, scale = pose
     cos, sin = math.cos(angle), math.sin(angle)
     linear = scale * np.array([[cos, -sin], [sin, cos]])
     c_canvas = np.array([(canvas_size - 1) / 2, (canvas_size - 1) / 2])

@@ -3,10 +3,11 @@ goes through the same preparation tool as the real dataset::
 
     out_dir/
       UCF-101/<Class>/v_<Class>_g<GG>_c<CC>.avi
-      ucfTrainTestlist/classInd.txt            "1 TranslateLeft"
+      ucfTrainTestlist/classInd.txt            "1 TranslateLeft" (or
+                                               "1 Translate" for kinds)
       ucfTrainTestlist/trainlist0{1,2,3}.txt   "<Class>/v_..._g03_c01.avi 1"
       ucfTrainTestlist/testlist0{1,2,3}.txt    "<Class>/v_..._g01_c01.avi"
-      motion_dataset.json                      config + speed of each video
+      motion_dataset.json                      config + draws of each video
 """
 import os
 import os.path as osp
@@ -27,7 +28,7 @@ def make_motion_ucf101(out_dir: str,
                        overwrite: bool = False) -> Dict[str, str]:
     """Generate the dataset.
 
-    Class ``i`` of :data:`MOTION_CLASSES` gets id ``i + 1`` in
+    Class ``i`` of the class set (``cfg.classes``) gets id ``i + 1`` in
     ``classInd.txt``. Group ``g`` is in the test list of split ``k`` if
     ``g`` is in :func:`split_test_groups` ``(k)``, else in its train list.
 
@@ -58,7 +59,7 @@ def make_motion_ucf101(out_dir: str,
                     VideoJob(
                         osp.join(video_root, motion.name, name), class_index,
                         group, clip, dataset_key=0))
-    speeds = render_jobs(jobs, cfg, workers, show_progress)
+    drawn = render_jobs(jobs, cfg, workers, show_progress)
 
     os.makedirs(split_dir, exist_ok=True)
     with open(osp.join(split_dir, 'classInd.txt'), 'w') as f:
@@ -74,5 +75,5 @@ def make_motion_ucf101(out_dir: str,
                     te.write(f'{rel}\n')
                 else:
                     tr.write(f'{rel} {job.class_index + 1}\n')
-    meta = write_metadata(out_dir, 'ucf101', cfg, video_root, jobs, speeds)
+    meta = write_metadata(out_dir, 'ucf101', cfg, video_root, jobs, drawn)
     return dict(video_root=video_root, split_dir=split_dir, metadata=meta)

@@ -392,7 +392,7 @@ def test_make_motion_dataset_cli(tmp_path, capsys):
     assert meta['config'] == dict(
         num_classes=2, videos_per_class=3, num_groups=3, num_frames=6,
         height=32, width=32, speed_range=[0.01, 0.02], seed=5, fps=25.,
-        fourcc='MJPG')
+        fourcc='MJPG', class_set='directions', background_key='class_group')
     assert len(decord.VideoReader(osp.join(
         out, 'videos', 'translate_right',
         hmdb_name('translate_right', 3, 1)))) == 6
