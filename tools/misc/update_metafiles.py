@@ -1,0 +1,243 @@
+"""Regenerate the ``metafile.yml`` of every config folder from its configs.
+
+    python tools/misc/update_metafiles.py          # rewrite the metafiles
+    python tools/misc/update_metafiles.py --check  # exit 1 if one is stale
+
+One metafile per folder of ``configs/`` (``_base_`` excepted), in
+MMAction2's format (``Collections`` / ``Models`` with ``Name``, ``Config``,
+``In Collection``, ``Metadata``, ``Results``, ``Weights``). Each leaf config
+(also in sub-folders such as ``configs/stcr/ablations/``) becomes one model:
+
+- ``Metadata`` from its file name (``{backbone}_{dataset}_...``) and its
+  opening comment (``Description``);
+- ``Results`` is null and ``Weights`` is null: no run of these configs on a
+  GPU exists yet (see each folder's README.md);
+- ``Paper Results`` holds the paper's top-1 accuracy where the paper reports
+  one for exactly this setting (``PAPER`` below), so that a future run has
+  its target next to it.
+
+Adding a config needs no edit here: run this script and commit the result
+(``tests/tools/test_update_metafiles.py`` fails while a metafile is stale).
+"""
+import argparse
+import os
+import os.path as osp
+import re
+import sys
+from typing import Dict, List, Optional
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = osp.join(REPO, 'configs')
+PAPER_TITLE = ('Self-supervised learning using consistency regularization '
+               'of spatio-temporal data augmentation for action recognition')
+
+COLLECTIONS = {
+    'stcr': ('STCR pretraining', 'Self-Supervised Video Pretraining'),
+    'finetune': ('STCR finetuning', 'Action Recognition'),
+    'eval': ('STCR frozen-backbone evaluation', 'Video Retrieval'),
+    'demo': ('STCR quick start', 'Action Recognition'),
+}
+ARCHITECTURES = {
+    'i3d': 'I3D (inflated ResNet-50)',
+    'i3d-inception': 'I3D (Inception-v1)',
+    'r2plus1d': 'R(2+1)D-18',
+    'c3d': 'C3D',
+    'r3d': 'R3D-18',
+    'r3d-tiny': 'R3D-18 (narrow)',
+}
+DATASETS = {
+    'ucf101': 'UCF101',
+    'hmdb51': 'HMDB51',
+    'k400': 'Kinetics-400',
+    'sthv2': 'Something-Something V2',
+    'motion': 'synthetic motion dataset',
+}
+# The paper's top-1 accuracy [%] per config (relative to configs/). Table 3
+# and Table 2 are finetuning on split 1 (section 4.2 runs its ablations on
+# split 1, and Table 3's I3D rows equal Table 2's).
+_TABLE3 = {
+    'c3d': ((60.4, 22.4), (66.4, 29.2)),
+    'r3d': ((54.6, 21.3), (61.2, 30.4)),
+    'r2plus1d': ((56.6, 21.4), (70.5, 31.9)),
+    'i3d': ((60.3, 24.2), (68.4, 32.2)),
+}
+PAPER: Dict[str, List[dict]] = {}
+for _b, (_scratch, _stcr) in _TABLE3.items():
+    for _i, _dataset in enumerate(('ucf101', 'hmdb51')):
+        for _init, _vals in (('scratch', _scratch), ('stcr', _stcr)):
+            PAPER[f'finetune/{_b}_{_dataset}_split1_{_init}.py'] = [
+                dict(Dataset=DATASETS[_dataset], Source='Table 3',
+                     Metrics={'Top 1 Accuracy': _vals[_i]})
+            ]
+for _name, _vals in (('stt-only', (63.2, 27.9)), ('im-only', (64.3, 30.3))):
+    PAPER[f'stcr/ablations/i3d_ucf101_pretrain_{_name}.py'] = [
+        dict(Dataset='UCF101 (finetuned I3D, split 1)', Source='Table 2',
+             Metrics={'Top 1 Accuracy': _vals[0]}),
+        dict(Dataset='HMDB51 (finetuned I3D, split 1)', Source='Table 2',
+             Metrics={'Top 1 Accuracy': _vals[1]}),
+    ]
+for _b, (_, _stcr) in _TABLE3.items():
+    PAPER[f'stcr/{_b}_ucf101_pretrain.py'] = [
+        dict(Dataset=f'{DATASETS[_d]} (finetuned, split 1)',
+             Source='Table 3', Metrics={'Top 1 Accuracy': _stcr[_i]})
+        for _i, _d in enumerate(('ucf101', 'hmdb51'))
+    ]
+
+
+def leaf_configs(folder: str) -> List[str]:
+    """Paths (relative to configs/) of the leaf configs under ``folder``."""
+    found = []
+    for root, dirs, files in os.walk(osp.join(CONFIGS, folder)):
+        dirs[:] = sorted(d for d in dirs if d not in ('_base_',
+                                                      '__pycache__'))
+        found += [
+            osp.relpath(osp.join(root, f), CONFIGS) for f in sorted(files)
+            if f.endswith('.py')
+        ]
+    return sorted(found)
+
+
+def opening_comment(path: str) -> str:
+    """The config's first comment block, as one line."""
+    words = []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith('#'):
+                break
+            text = line[1:].strip()
+            if text.startswith(('tools/', 'python ', '--cfg-options')):
+                break  # the commands start: the prose is over
+            words.append(text)
+    text = re.sub(r'\s+', ' ', ' '.join(words)).strip()
+    if text and not text.endswith(('.', ')')) and '. ' in text:
+        text = text[:text.rindex('. ') + 1]  # drop "... with" before a command
+    return text
+
+
+def _metadata(rel: str) -> dict:
+    tokens = osp.splitext(osp.basename(rel))[0].split('_')
+    meta = {}
+    if tokens[0] in ARCHITECTURES:
+        meta['Architecture'] = ARCHITECTURES[tokens[0]]
+    dataset = next((DATASETS[t] for t in tokens if t in DATASETS), None)
+    if dataset:
+        meta['Training Data'] = dataset
+    split = next((t for t in tokens if re.fullmatch(r'split\d', t)), None)
+    if split:
+        meta['Split'] = int(split[-1])
+    if 'stcr' in tokens or rel.startswith('stcr/'):
+        meta['Pretrained'] = 'STCR (self-supervised)'
+    elif 'scratch' in tokens:
+        meta['Pretrained'] = 'none (random init)'
+    meta['Training Resources'] = ('1 CPU' if rel.startswith('demo/') else
+                                  '8 GPUs')
+    return meta
+
+
+def _yaml_scalar(value) -> str:
+    if value is None:
+        return 'null'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _yaml(value, indent: int) -> List[str]:
+    """A small YAML writer (stable output, no dependency on key order)."""
+    pad = ' ' * indent
+    lines = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                lines.append(f'{pad}{key}:')
+                lines += _yaml(item, indent + 2)
+            else:
+                lines.append(f'{pad}{key}: {_yaml_scalar(item or None)}'
+                             if isinstance(item, (dict, list)) else
+                             f'{pad}{key}: {_yaml_scalar(item)}')
+    else:
+        for item in value:
+            sub = _yaml(item, indent + 2)
+            lines.append(f'{pad}- {sub[0].lstrip()}')
+            lines += sub[1:]
+    return lines
+
+
+def metafile_text(folder: str) -> Optional[str]:
+    """The metafile of ``configs/<folder>``, or None if it has no config."""
+    configs = leaf_configs(folder)
+    if not configs:
+        return None
+    name, task = COLLECTIONS.get(folder, (f'STCR {folder}',
+                                          'Action Recognition'))
+    models = []
+    for rel in configs:
+        model = {
+            'Name': osp.splitext(osp.basename(rel))[0],
+            'Config': f'configs/{rel}',
+            'In Collection': name,
+            'Metadata': dict(_metadata(rel),
+                             Description=opening_comment(
+                                 osp.join(CONFIGS, rel))),
+            'Results': None,
+            'Weights': None,
+        }
+        if rel in PAPER:
+            model['Paper Results'] = [
+                dict(Task=task, **entry) for entry in PAPER[rel]
+            ]
+        models.append(model)
+    doc = {
+        'Collections': [{
+            'Name': name,
+            'README': f'configs/{folder}/README.md',
+            'Paper': {'Title': PAPER_TITLE},
+        }],
+        'Models': models,
+    }
+    header = ('# Generated by tools/misc/update_metafiles.py from the '
+              'configs; do not edit.\n# Results and Weights are null: no '
+              'GPU run of these configs exists yet.\n')
+    return header + '\n'.join(_yaml(doc, 0)) + '\n'
+
+
+def config_folders() -> List[str]:
+    return sorted(d for d in os.listdir(CONFIGS)
+                  if osp.isdir(osp.join(CONFIGS, d)) and d != '_base_'
+                  and not d.startswith(('.', '__')))
+
+
+def stale_metafiles() -> List[str]:
+    """Metafiles that differ from what this script would write."""
+    stale = []
+    for folder in config_folders():
+        path = osp.join(CONFIGS, folder, 'metafile.yml')
+        text = metafile_text(folder)
+        current = open(path).read() if osp.isfile(path) else None
+        if text != current:
+            stale.append(osp.relpath(path, REPO))
+    return stale
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--check', action='store_true',
+                        help='write nothing; exit 1 if a metafile is stale')
+    args = parser.parse_args(argv)
+    stale = stale_metafiles()
+    if args.check:
+        for path in stale:
+            print(f'stale: {path} (run python tools/misc/update_metafiles.py)')
+        return 1 if stale else 0
+    for folder in config_folders():
+        text = metafile_text(folder)
+        if text is not None:
+            with open(osp.join(CONFIGS, folder, 'metafile.yml'), 'w') as f:
+                f.write(text)
+    print(f'updated: {stale}' if stale else 'all metafiles up to date')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
