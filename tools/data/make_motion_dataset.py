@@ -7,9 +7,9 @@ Two class sets (``--class-set``):
   clockwise/counter-clockwise, expand, contract. A left-right flip or a
   time reversal changes the class (mmstcr/datasets/synthetic/motion.py).
 - ``kinds``: Translate, Rotate, Zoom, Oscillate, Orbit, Pulse, Swing,
-  Spiral, each video with its own random direction, sense, phase and
-  centre, so that flips, 90-degree rotations and time reversal keep the
-  class, as for real actions (mmstcr/datasets/synthetic/kinds.py).
+  each video with its own random direction, sense, phase and centre, so
+  that flips, 90-degree rotations and time reversal keep the class, as
+  for real actions (mmstcr/datasets/synthetic/kinds.py).
 
 ``--background-key group`` gives all clips of a group one background in
 every class, so a background never tells the class (the default,
@@ -43,9 +43,9 @@ def parse_args(argv=None):
         '--layout', choices=['ucf101', 'hmdb51'], default='ucf101',
         help='official layout to write')
     parser.add_argument(
-        '--num-classes', type=int, default=defaults.num_classes,
+        '--num-classes', type=int, default=None,
         help='number of motion classes, the first ones of the class set '
-        '(2-8)')
+        '(2-8 directions, 2-7 kinds); default: all of them')
     parser.add_argument(
         '--videos-per-class', type=int, default=defaults.videos_per_class)
     parser.add_argument(
@@ -89,7 +89,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         cfg = MotionDatasetConfig(
-            num_classes=args.num_classes,
+            num_classes=(args.num_classes
+                         or len(CLASS_SETS[args.class_set])),
             videos_per_class=args.videos_per_class,
             num_groups=args.num_groups,
             num_frames=args.frames,

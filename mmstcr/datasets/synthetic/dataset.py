@@ -32,7 +32,7 @@ class MotionDatasetConfig:
 
     Args:
         num_classes (int): The first ``num_classes`` classes of the class
-            set (2 to 8). Defaults to 8.
+            set (2 to 8 directions, 2 to 7 kinds). Defaults to 8.
         videos_per_class (int): Videos per class, spread over the groups
             (the first groups get one more when it does not divide).
             Defaults to 24.
@@ -85,7 +85,8 @@ class MotionDatasetConfig:
         available = len(CLASS_SETS[self.class_set])
         if not 2 <= self.num_classes <= available:
             raise ValueError(f'num_classes must be in 2..{available}, got '
-                             f'{self.num_classes}')
+                             f'{self.num_classes} (class_set '
+                             f'{self.class_set!r} has {available} classes)')
         if self.num_groups < 3:
             raise ValueError(f'num_groups must be >= 3 (three splits), got '
                              f'{self.num_groups}')

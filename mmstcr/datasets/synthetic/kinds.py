@@ -28,8 +28,6 @@ Pulse      scale ``exp(B s(t))``       ``phase``, ``period``, ``u S``
            about ``q``, ``B = 2u / w`` ``centre``
 Swing      rotation by ``B s(t)`` rad  ``phase``, ``period``, ``2 u S``
            about ``q``, ``B = 4u / w`` ``centre``
-Spiral     Rotate and Zoom at once     ``sense``, ``sign``,   as Rotate
-           about ``q``                 ``centre``             + Zoom
 =========  ==========================  =====================  ==========
 
 HMDB51 folder names are the lower-case class names (``translate``, ...).
@@ -37,18 +35,22 @@ The peak speed is that of a point ``S / 2`` from the centre, in pixels per
 frame, to compare with :mod:`.motion`'s classes.
 
 Why the labels survive (``tests/datasets/synthetic/test_kinds.py`` checks
-every line): the draws are uniform angles and phases, fair signs and a
-centre uniform in a disk, and each transform maps the parameters of a kind
-onto other parameters of the same kind, one to one and keeping their
-distribution. A left-right flip maps ``angle`` to ``pi - angle``, a centre
-to its mirror image and negates the senses (Swing's flip is ``phase +
-pi``); a 90-degree rotation adds ``pi / 2`` to ``angle`` (and Orbit's
-phase) and rotates the centre; time reversal of a ``T``-frame clip negates
-the constant motions (``angle + pi``, ``-sense``, ``-sign``), maps a
-periodic ``phase`` to ``pi - phase - w (T - 1)`` and reverses Orbit's
-sense. A window starting at frame ``t0`` is the same kind too (the
-periodic phase advances by ``w t0``), so clips sampled anywhere in a video
-keep its label.
+each map): the draws are uniform angles and phases, fair signs and a centre
+uniform in a disk, and each transform maps the parameters of a kind onto
+other parameters of the same kind, one to one and keeping their
+distribution:
+
+- left-right flip: ``angle -> pi - angle``, centre mirrored, ``sense ->
+  -sense``; Orbit's ``phase -> pi - phase``, Swing's ``phase -> phase +
+  pi``;
+- 90-degree rotation: ``angle -> angle + pi / 2``, centre rotated; Orbit's
+  ``phase -> phase + pi / 2``;
+- time reversal of a ``T``-frame clip: ``angle -> angle + pi`` (Translate),
+  ``sense -> -sense``, ``sign -> -sign``; a periodic ``phase -> pi - phase
+  - w (T - 1)``, but Orbit's ``phase -> phase + sense w (T - 1)`` (and its
+  sense reverses);
+- a window starting at frame ``t0``: a periodic ``phase -> phase + w t0``
+  (Orbit: ``+ sense w t0``), so clips sampled anywhere keep the label.
 """
 import math
 from dataclasses import dataclass
@@ -86,7 +88,6 @@ MOTION_KINDS = (
     MotionKind('Orbit', 'orbit', 'orbit'),
     MotionKind('Pulse', 'pulse', 'pulse'),
     MotionKind('Swing', 'swing', 'swing'),
-    MotionKind('Spiral', 'spiral', 'spiral'),
 )
 KIND_NAMES = tuple(k.kind for k in MOTION_KINDS)
 
@@ -100,7 +101,6 @@ KIND_FIELDS = {
     'orbit': ('sense', 'phase', 'period'),
     'pulse': ('phase', 'period', 'centre'),
     'swing': ('phase', 'period', 'centre'),
-    'spiral': ('sense', 'sign', 'centre'),
 }
 
 
@@ -113,8 +113,8 @@ class KindParameters:
         angle (float): Direction (Translate) or axis (Oscillate), radians
             in ``[0, 2 pi)``, 0 = +x, ``pi / 2`` = +y (down).
         sense (int): +1 clockwise on screen, -1 counter-clockwise (Rotate,
-            Orbit, Spiral).
-        sign (int): +1 expand, -1 contract (Zoom, Spiral).
+            Orbit).
+        sign (int): +1 expand, -1 contract (Zoom).
         phase (float): Phase of the periodic kinds, radians in
             ``[0, 2 pi)``.
         period (float): Period of the periodic kinds, in frames.
@@ -188,9 +188,6 @@ def kind_pose(kind: str, params: KindParameters, t: float,
         return _about(params.centre, params.sense * 2 * u * t, 1.)
     if kind == 'zoom':
         return _about(params.centre, 0., math.exp(params.sign * u * t))
-    if kind == 'spiral':
-        return _about(params.centre, params.sense * 2 * u * t,
-                      math.exp(params.sign * u * t))
     if kind == 'oscillate':
         amplitude = 2 * u * S / w
         return (amplitude * wave * math.cos(params.angle),
@@ -231,7 +228,7 @@ def kinds_canvas_size(height: int, width: int, num_frames: int,
     reach = max(
         half_diag + max_speed * short * last,  # translate
         about_centre(1.),  # rotate, swing
-        about_centre(math.exp(-max_speed * last)),  # zoom, spiral
+        about_centre(math.exp(-max_speed * last)),  # zoom
         half_diag + 2 * (2 * max_speed * short / w_min),  # oscillate, orbit
         about_centre(math.exp(-2 * (2 * max_speed / w_min))),  # pulse
     )

@@ -1,5 +1,6 @@
-"""The motion classes of the synthetic dataset and the affine map of each
-frame.
+"""The ``'directions'`` class set of the synthetic dataset (the default) and
+the affine map of each frame. (The other set, ``'kinds'``, whose labels
+survive flips and time reversal, is in :mod:`.kinds`.)
 
 Image coordinates: x to the right, y down (row index). A foreground layer
 (textured shapes) moves rigidly over a static textured background; the class
@@ -30,7 +31,9 @@ left-right flip swaps TranslateLeft/Right and RotateClockwise/
 CounterClockwise; a temporal flip swaps Left/Right, Up/Down, Clockwise/
 CounterClockwise and Expand/Contract; a 90-degree rotation maps the four
 translations onto each other. STCR's noise path sees such transformed
-motion on purpose, and inverts the transform on the features.
+motion on purpose, and inverts the transform on the features. Real
+action labels do not change under these transforms; the ``'kinds'`` set
+(:mod:`.kinds`) mimics that.
 """
 import math
 from dataclasses import dataclass

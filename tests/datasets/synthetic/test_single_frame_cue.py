@@ -5,7 +5,8 @@ statement: one rng state gives one frame 0 for every class.)"""
 import cv2
 import numpy as np
 
-from mmstcr.datasets.synthetic import MOTION_CLASSES, render_motion_video
+from mmstcr.datasets.synthetic import (MOTION_CLASSES, MOTION_KINDS,
+                                       render_kind_video, render_motion_video)
 
 
 def render(seed, motion, **kwargs):
@@ -64,3 +65,17 @@ def test_first_frames_do_not_tell_the_class():
         for f, tint in zip(frames, tints)
     ])
     assert permutation_p_values(tinted, labels).min() < 0.005
+
+
+def test_first_frames_do_not_tell_the_kind():
+    """The same for the 'kinds' set (7 kinds x 24 videos)."""
+    frames, labels = [], []
+    for c, kind in enumerate(MOTION_KINDS):
+        for k in range(24):
+            video, _ = render_kind_video(
+                np.random.default_rng(5000 + 100 * c + k), kind,
+                num_frames=2, height=32, width=32)
+            frames.append(video[0])
+            labels.append(c)
+    feats = np.array([first_frame_features(f) for f in frames])
+    assert permutation_p_values(feats, np.array(labels)).min() > 0.01
