@@ -15,7 +15,18 @@ default_hooks = dict(
     checkpoint=dict(
         type='CheckpointHook', interval=5, max_keep_ckpts=3, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # mmstcr's guards (docs/faults.md). In `default_hooks`, which leaf
+    # configs merge by key, not in `custom_hooks`, which a leaf's own list
+    # would replace. Set one to None to turn it off.
+    # - stop at the first NaN/Inf loss term; never save non-finite weights
+    finite_loss=dict(type='FiniteLossHook'),
+    # - labels within the head's classes; report videos skipped under the
+    #   dataset's bad_video='skip'
+    dataset_guard=dict(type='DatasetGuardHook'),
+    # - random states and sampler position in checkpoints, per-sample seeds:
+    #   a resumed run repeats the unbroken one
+    resumable=dict(type='ResumableTrainingHook'))
 
 # GPU cluster defaults. On a machine without CUDA, mmstcr's tools switch the
 # backend to gloo and drop `sync_bn` (SyncBN needs a GPU), and say so.

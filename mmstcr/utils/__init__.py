@@ -1,8 +1,11 @@
-from .checkpoint import (CheckpointLoadError, check_checkpoint_path,
-                         checkpoint_safe_globals, load_from_local,
-                         setup_safe_checkpoint_loading)
+from .checkpoint import (CheckpointLoadError, NonFiniteCheckpointError,
+                         check_checkpoint_path, check_finite_checkpoint,
+                         checkpoint_safe_globals, first_non_finite_weight,
+                         load_from_local, setup_safe_checkpoint_loading)
 
 __all__ = [
-    'CheckpointLoadError', 'check_checkpoint_path', 'checkpoint_safe_globals',
-    'load_from_local', 'setup_safe_checkpoint_loading'
+    'CheckpointLoadError', 'NonFiniteCheckpointError', 'check_checkpoint_path',
+    'check_finite_checkpoint', 'checkpoint_safe_globals',
+    'first_non_finite_weight', 'load_from_local',
+    'setup_safe_checkpoint_loading'
 ]

@@ -105,7 +105,7 @@ def load_from_local(filename, map_location=None):
     check_checkpoint_path(filename)
     filename = osp.expanduser(filename)
     try:
-        return torch.load(
+        checkpoint = torch.load(
             filename, map_location=map_location, weights_only=True)
     except Exception as exc:
         reason = _torch_reason(exc)
@@ -121,6 +121,42 @@ def load_from_local(filename, map_location=None):
         raise CheckpointLoadError(
             f'{filename} is not a PyTorch checkpoint, or it is damaged: '
             f'{type(exc).__name__}: {reason}') from exc
+    check_finite_checkpoint(checkpoint, filename)
+    return checkpoint
+
+
+class NonFiniteCheckpointError(ValueError):
+    """A checkpoint's weights hold NaN or Inf values."""
+
+
+def first_non_finite_weight(checkpoint):
+    """``'state_dict.backbone.conv1.weight'``: the first floating-point
+    tensor of ``checkpoint``'s weights (``state_dict``, ``ema_state_dict``,
+    or the checkpoint itself if it is a bare state dict) that holds a NaN or
+    an Inf; None if there is none."""
+    if not isinstance(checkpoint, dict):
+        return None
+    groups = {k: v for k, v in checkpoint.items()
+              if k.endswith('state_dict') and isinstance(v, dict)}
+    if not groups:
+        groups = {'': checkpoint}
+    for group, state in groups.items():
+        for key, value in state.items():
+            if (isinstance(value, torch.Tensor) and value.is_floating_point()
+                    and not bool(torch.isfinite(value).all())):
+                return f'{group}.{key}' if group else key
+    return None
+
+
+def check_finite_checkpoint(checkpoint, filename: str) -> None:
+    """Raise :class:`NonFiniteCheckpointError` naming ``filename`` and the
+    first non-finite weight, if any."""
+    key = first_non_finite_weight(checkpoint)
+    if key is not None:
+        raise NonFiniteCheckpointError(
+            f'checkpoint {filename} holds non-finite weights (NaN or Inf), '
+            f'first in {key!r}: it comes from a diverged training and '
+            'cannot be loaded, resumed or finetuned from')
 
 
 def _torch_reason(exc: Exception) -> str:

@@ -3,7 +3,10 @@
 # and horizontal flip (paper, section 4.1.2). Val: one centre clip. Test: 10
 # clips spread evenly over each video, centre crop, predictions averaged
 # (the protocol of the clip order paper, which STCR follows).
-dataset_type = 'VideoDataset'
+# MMAction2's VideoDataset with a checked list and a bad-video policy
+# (docs/faults.md): bad_video='fail' stops at the first unreadable video,
+# naming it and its line; 'skip' trains on without it and reports it.
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/ucf101/videos'
 num_classes = 101
 split = 1
@@ -60,7 +63,8 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=ann_file_train,
         data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
+        pipeline=train_pipeline,
+        bad_video='fail'))
 val_dataloader = dict(
     batch_size=8,
     num_workers=8,

@@ -4,7 +4,10 @@
 # (METHOD.md, decision 1). The noise view gets the Spatio-Temporal
 # Transformation (all 16 flip x rotation codes), then Intra-Video Mixup with
 # lambda ~ Beta(1, 1) (paper, eqs. 2-4).
-dataset_type = 'VideoDataset'
+# MMAction2's VideoDataset with a checked list and a bad-video policy
+# (docs/faults.md): bad_video='fail' stops at the first unreadable video,
+# naming it and its line; 'skip' trains on without it and reports it.
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/ucf101/videos'
 split = 1
 ann_file_train = f'data/ucf101/ucf101_train_split_{split}_videos.txt'
@@ -33,4 +36,5 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=ann_file_train,
         data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
+        pipeline=train_pipeline,
+        bad_video='fail'))

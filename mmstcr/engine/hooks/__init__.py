@@ -1,4 +1,11 @@
+from .dataset_guard_hook import DatasetGuardHook
+from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 from .freeze_backbone_hook import FreezeBackboneHook
+from .resumable_training_hook import ResumableTrainingHook, SeededSampler
 from .stcr_pretrained_hook import STCRPretrainedHook
 
-__all__ = ['FreezeBackboneHook', 'STCRPretrainedHook']
+__all__ = [
+    'DatasetGuardHook', 'FiniteLossHook', 'FreezeBackboneHook',
+    'NonFiniteLossError', 'ResumableTrainingHook', 'STCRPretrainedHook',
+    'SeededSampler'
+]

@@ -5,6 +5,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 
 from mmstcr.models.utils import STCRPretrainedInit
+from mmstcr.utils import NonFiniteCheckpointError, first_non_finite_weight
 
 
 @HOOKS.register_module()
@@ -23,6 +24,11 @@ class STCRPretrainedHook(Hook):
     marked initialised, so ``init_weights()`` then initialises only the rest
     (the new classification head). ``load_from`` and ``resume``, which the
     Runner applies after ``init_weights()``, still override it.
+
+    A checkpoint with NaN or Inf weights (a diverged pretraining) is an
+    error that names the file and the first such weight: the loader refuses
+    it (``mmstcr.utils.checkpoint``), and the hook checks the loaded
+    backbone again, for loaders of other storage backends.
 
     ``Runner.test()`` and ``Runner.val()`` call ``before_run`` too, but
     initialise no weights: the model they evaluate comes from ``load_from``
@@ -82,3 +88,12 @@ class STCRPretrainedHook(Hook):
         if is_model_wrapper(model):
             model = model.module
         self.initializer(model)
+        backbone = model
+        for name in self.initializer.prefix.strip('.').split('.'):
+            backbone = getattr(backbone, name, backbone) if name else backbone
+        key = first_non_finite_weight(backbone.state_dict())
+        if key is not None:
+            raise NonFiniteCheckpointError(
+                f'STCR checkpoint {self.initializer.checkpoint} holds '
+                f'non-finite weights (NaN or Inf), first in {key!r}: it comes '
+                'from a diverged pretraining and cannot be finetuned from')

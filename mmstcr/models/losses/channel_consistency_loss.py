@@ -4,6 +4,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 
+from .loss_weight import check_loss_weight
+
 
 @MODELS.register_module()
 class ChannelConsistencyLoss(nn.Module):
@@ -38,7 +40,10 @@ class ChannelConsistencyLoss(nn.Module):
             raise ValueError(f'ChannelConsistencyLoss: unknown direction '
                              f'{direction!r}; expected one of '
                              f'{self.DIRECTIONS}')
-        self.loss_weight = loss_weight
+        self.loss_weight = check_loss_weight(
+            'ChannelConsistencyLoss',
+            loss_weight,
+            config_key='model.cw_loss.loss_weight, gamma')
         self.direction = direction
 
     @staticmethod

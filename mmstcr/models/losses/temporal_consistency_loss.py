@@ -3,6 +3,8 @@ import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
 
+from .loss_weight import check_loss_weight
+
 
 @MODELS.register_module()
 class TemporalConsistencyLoss(nn.Module):
@@ -18,7 +20,10 @@ class TemporalConsistencyLoss(nn.Module):
 
     def __init__(self, loss_weight: float = 1.0) -> None:
         super().__init__()
-        self.loss_weight = loss_weight
+        self.loss_weight = check_loss_weight(
+            'TemporalConsistencyLoss',
+            loss_weight,
+            config_key='model.tw_loss.loss_weight')
 
     def forward(self, clean: torch.Tensor,
                 noise: torch.Tensor) -> torch.Tensor:
