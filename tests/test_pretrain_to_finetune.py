@@ -112,9 +112,13 @@ def test_pretraining_lowers_the_loss_and_feeds_finetuning(
 
 
 def _matching_configs(backbone):
-    names = sorted(
-        glob.glob(osp.join(REPO, f'configs/finetune/{backbone}_*_stcr.py')) +
-        glob.glob(osp.join(REPO, f'configs/eval/{backbone}_*linear-probe.py')))
+    # UCF101/HMDB51 configs load the UCF101 pretraining checkpoint (the
+    # SSv2 ones load the Kinetics-400 one)
+    patterns = [f'configs/finetune/{backbone}_{dataset}_*_stcr.py'
+                for dataset in ('ucf101', 'hmdb51')]
+    patterns.append(f'configs/eval/{backbone}_*linear-probe.py')
+    names = sorted(p for pattern in patterns
+                   for p in glob.glob(osp.join(REPO, pattern)))
     assert len(names) == 6 + 2, names
     return names
 

@@ -44,6 +44,10 @@ class C3DConv(BaseModule):
             Defaults to None.
     """
 
+    # The output of each conv block, which STCRRecognizer's per-stage
+    # collapse signal watches.
+    stage_names = ('conv1a', 'conv2a', 'conv3b', 'conv4b', 'conv5b')
+
     def __init__(self,
                  in_channels: int = 3,
                  base_channels: int = 64,

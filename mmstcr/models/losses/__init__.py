@@ -1,4 +1,9 @@
 from .channel_consistency_loss import ChannelConsistencyLoss
+from .cosine_consistency_loss import CosineConsistencyLoss
 from .temporal_consistency_loss import TemporalConsistencyLoss
+from .variance_covariance_loss import VarianceCovarianceLoss
 
-__all__ = ['ChannelConsistencyLoss', 'TemporalConsistencyLoss']
+__all__ = [
+    'ChannelConsistencyLoss', 'CosineConsistencyLoss',
+    'TemporalConsistencyLoss', 'VarianceCovarianceLoss'
+]

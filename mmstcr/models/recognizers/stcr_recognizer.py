@@ -1,16 +1,15 @@
 """The siamese STCR pretraining model (eqs. 5-7 of the paper)."""
 import copy
-import math
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
-from mmengine.model import BaseModel
+from mmengine.model import BaseModel, ExponentialMovingAverage
 
 from mmstcr.structures import check_code, invert_stt_batch
+from .collapse_signal import StageProbe, collapse_signal, default_stage_names
 
 ModuleOrCfg = Union[dict, nn.Module]
 
@@ -38,90 +37,65 @@ class STCRRecognizer(BaseModel):
     ``backbone.*`` weights load into a ``Recognizer3D``) sees the clean view
     ``x_c`` and the noise view ``x_n = phi(T(x'))`` of each clip. With ``T``
     each sample's STT code ``(z1, z2)`` from ``data_sample.metainfo
-    ['stt_code']``, :meth:`loss` computes::
+    ['stt_code']``, :meth:`loss` computes (the paper's reading, all options
+    off)::
 
         f_c, f_n = F(x_c), F(x_n)            # N x C' x T' x H' x W'
-        f_n = T^-1(f_n)                      # invert_stt_batch
-        d_c, d_n = psi(f_c), psi(f_n)        # spatial max: N x C' x T'
+        d_c, d_n = psi(f_c), psi(T^-1(f_n))  # spatial max: N x C' x T'
         loss_tw = L_tw(d_c, d_n)             # eq. 5, MSE
         loss_cw = L_cw(H1(d_c), H2(d_n))     # eq. 6, KL, times gamma
 
     ``H1`` (``cw_head_clean``, W1) and ``H2`` (``cw_head_noise``, W2) are two
     heads with separate weights, built from the one ``cw_head`` config
-    (given a ready module, ``H2`` is a deep copy of it, so both start equal).
-    The total ``L_tw + gamma * L_cw`` (eq. 7) is the sum MMEngine makes of the
-    keys containing ``'loss'``; gamma lives in ``cw_loss.loss_weight``.
+    (given a ready module, ``H2`` is a deep copy of it). The total
+    ``L_tw + gamma * L_cw`` (eq. 7) is the sum MMEngine makes of the keys
+    containing ``'loss'``; gamma lives in ``cw_loss.loss_weight``.
 
-    Feature maps of the backbones at a ``16 x 112 x 112`` clip (measured by
-    ``tools/analysis/benchmark_stcr.py``, second table); ``T'`` is the
-    ``cw_head.temporal_size`` to set:
+    **Counter-measures against collapse** (additions to the paper, each
+    chosen by a config; docs/method.md, decision 10, and
+    docs/collapse.md). They change which clean descriptor the noise path is
+    tied to, or add a loss:
 
-    ==========================================  =====  ==  ==  ==
-    backbone                                     C'    T'  H'  W'
-    ==========================================  =====  ==  ==  ==
-    C3DConv (conv5b)                              512   2   7   7
-    R3D-18 (ResNet3d, 3x3x3 convs)                512   2   4   4
-    R(2+1)D-18 (ResNet2Plus1d)                    512   2   4   4
-    I3D (ResNet3d-50 inflated, MMAction2 i3d)    2048   2   4   4
-    ==========================================  =====  ==  ==  ==
+    - ``stop_grad_clean=True``: the target ``d_c`` is detached.
+    - ``predictor`` (``DescriptorPredictor``): the noise descriptor is
+      mapped by ``P`` before ``L_tw``: ``L_tw(sg(d_c), P(d_n))``. With
+      ``stop_grad_clean`` this is SimSiam.
+    - ``target_momentum``: the clean descriptor comes from a momentum
+      (EMA) copy of the backbone, ``attribute target_backbone``, MMEngine's
+      ``ExponentialMovingAverage`` updated once per training step (its
+      ``momentum`` convention: ``0.01`` is BYOL's ``tau = 0.99``). With a
+      predictor this is BYOL.
+    - ``desc_loss`` (``VarianceCovarianceLoss``): VICReg's variance and
+      covariance terms on ``d_c`` and ``d_n``, logged as ``loss_vc``.
+    - ``pretext_head`` (one head or a list): a pretext task, e.g.
+      ``STTCodeHead``, the authors' 16-way transform classifier. Protocol:
+      ``head.loss(feats_clean, feats_noise, data_samples)`` returns a dict;
+      ``feats_noise`` is the map *before* ``T^-1``, ``feats_clean`` never
+      detached. Its keys are merged into the loss dict and must not clash.
 
     **One batched pass.** With ``batch_views=True`` (default) both views go
-    through the backbone in one pass (``torch.cat`` along the batch, ``2N``
-    clips). On CPU (R3D-18, one thread, ``tools/analysis/benchmark_stcr.py``)
-    two passes took 1.01-1.23x the CPU time of one batched pass per forward +
-    backward (1.2-1.5x its wall time on a quiet machine), while the batched
-    pass peaked 0-15 % higher in memory (presumably the kernels' scratch
-    buffers, sized for 2N clips); hence the default. Batch-norm layers then
-    compute their statistics over clean and noise clips together. That means:
-    (a) both paths are normalised by the same mean and variance, so a global
-    shift between the paths (the loss of contrast of a mixup, for example)
-    stays visible to the losses instead of being normalised away per path; (b)
-    the running statistics kept in the checkpoint, and handed to finetuning,
-    describe the mix of clean and transformed clips, not clean clips alone
-    (finetuning re-estimates them in train mode); (c) the clips of a batch
-    interact through the statistics, so even with ``stop_grad_clean`` the clean
-    clips still shape the noise features and the backbone's gradient through
-    the batch mean and variance; (d) a BN layer sees ``2N`` clips (per GPU with
-    SyncBN). With ``batch_views=False`` each view has its own statistics, the
-    clean clips get no gradient at all under ``stop_grad_clean``, and the
-    running statistics are updated twice per step (the noise view's last).
+    through the backbone in one pass (``2N`` clips), so batch-norm layers
+    compute their statistics over clean and noise clips together, and the
+    running statistics handed to finetuning describe both. With
+    ``batch_views=False`` each view has its own statistics (docs/method.md
+    discusses both; speed in README's benchmark table).
 
-    **Collapse signal.** A pure consistency loss is minimised by constant
-    features. :meth:`loss` logs, detached and without ``'loss'`` in the
-    keys (so MMEngine only logs them): ``feat_std``, the standard deviation
-    over the batch (unbiased) of the L2-normalised flattened ``psi(f_c)``
-    descriptors (``D = C' * T'`` values each), averaged over the ``D``
-    dimensions; and ``feat_std_ratio = feat_std * sqrt(D)``. Descriptors
-    spread over the sphere give a ratio near 1 (exactly 1 for ``D``
-    orthonormal descriptors); collapsed features give 0. Post-ReLU maps are
-    non-negative, so their descriptors share one orthant and the ratio of a
-    healthy network stays below 1 (about 0.35 for a randomly initialised
-    R3D-18 at 16 x 64 x 64): watch its trend towards 0. Both are NaN for a
-    batch of one clip, where a spread is undefined.
-
-    **Pretext head slot.** ``pretext_head`` (config or module, optional)
-    adds a pretext task that STCR regularises (clip order, Shuffle & Learn).
-    Protocol: ``pretext_head.loss(feats_clean, feats_noise, data_samples)``
-    returns a dict; ``feats_clean`` and ``feats_noise`` are the backbone
-    maps ``N x C' x T' x H' x W'`` of the two views, the noise map *before*
-    ``T^-1`` (a head that needs it aligned calls
-    :func:`mmstcr.structures.invert_stt_batch` with the codes in
-    ``data_samples``), and ``feats_clean`` never detached (``stop_grad_clean``
-    concerns the consistency losses only). Its keys are merged into the loss
-    dict (those containing ``'loss'`` are summed by MMEngine) and must not
-    clash with ``loss_tw``, ``loss_cw``, ``feat_std``, ``feat_std_ratio``.
+    **Collapse signal.** Logged every iteration, detached and without
+    ``'loss'`` in the key: ``feat_std`` and ``feat_std_ratio`` of the clean
+    ``psi`` descriptors (:func:`collapse_signal`), and
+    ``feat_std_ratio/<stage>`` for every backbone stage (``probe_stages``,
+    by default the backbone's ``res_layers`` or ``stage_names``). Falling
+    towards 0 means collapse.
 
     **Modes.** ``forward(mode='loss')`` runs :meth:`loss`;
     ``mode='tensor'`` returns the backbone map of the clean view (given
-    ``N x 2 x C x T x H x W``) or of plain clips (``N x C x T x H x W``), for
-    feature extraction; ``mode='predict'`` raises ``NotImplementedError``:
-    STCR pretraining has no classifier, finetune the backbone with a
-    ``Recognizer3D``.
+    ``N x 2 x C x T x H x W``) or of plain clips (``N x C x T x H x W``);
+    ``mode='predict'`` raises ``NotImplementedError``: STCR pretraining has
+    no classifier.
 
     Args:
         backbone (dict or nn.Module): Backbone returning one feature map
-            ``N x C' x T' x H' x W'`` before global pooling (``ResNet3d``,
-            ``ResNet2Plus1d``, ``C3DConv``).
+            ``N x C' x T' x H' x W'`` before global pooling.
         cw_head (dict or nn.Module): Channel descriptor head config
             (``ChannelDescriptorHead``); two heads are made from it.
         tw_loss (dict or nn.Module): Temporal-wise loss. Defaults to
@@ -129,20 +103,24 @@ class STCRRecognizer(BaseModel):
         cw_loss (dict or nn.Module): Channel-wise loss; its ``loss_weight``
             is gamma. Defaults to
             ``dict(type='ChannelConsistencyLoss', loss_weight=0.1)``.
-        stop_grad_clean (bool): Detach the clean path's features before the
-            consistency losses (the heads ``H1`` still learn). The paper has
-            no stop-gradient. Defaults to False.
+        stop_grad_clean (bool): Detach the clean target. Defaults to False.
         batch_views (bool): One backbone pass over both views (True) or one
-            pass per view (False). Defaults to True.
-        pretext_head (dict or nn.Module, optional): See above.
-            Defaults to None.
+            pass per view. Defaults to True.
+        predictor (dict or nn.Module, optional): Maps the noise descriptor
+            before ``L_tw``. Defaults to None.
+        target_momentum (float, optional): EMA momentum of a target
+            backbone for the clean path, in ``(0, 1)``. Defaults to None.
+        desc_loss (dict or nn.Module, optional): Extra loss on
+            ``(d_c, d_n)``, logged as ``loss_vc``. Defaults to None.
+        pretext_head (dict, nn.Module or list, optional): Defaults to None.
+        probe_stages (sequence[str], optional): Backbone stages whose
+            collapse signal is logged; ``None`` picks the default, ``()``
+            none. Defaults to None.
         data_preprocessor (dict or nn.Module, optional): Defaults to
             ``dict(type='ActionDataPreprocessor', format_shape='NCTHW')``.
         init_cfg (dict or list[dict], optional): Init config.
             Defaults to None.
     """
-
-    LOGGED_KEYS = ('feat_std', 'feat_std_ratio')
 
     def __init__(self,
                  backbone: ModuleOrCfg,
@@ -153,7 +131,12 @@ class STCRRecognizer(BaseModel):
                      type='ChannelConsistencyLoss', loss_weight=0.1),
                  stop_grad_clean: bool = False,
                  batch_views: bool = True,
-                 pretext_head: Optional[ModuleOrCfg] = None,
+                 predictor: Optional[ModuleOrCfg] = None,
+                 target_momentum: Optional[float] = None,
+                 desc_loss: Optional[ModuleOrCfg] = None,
+                 pretext_head: Optional[Union[ModuleOrCfg,
+                                              List[ModuleOrCfg]]] = None,
+                 probe_stages: Optional[Sequence[str]] = None,
                  data_preprocessor: Optional[ModuleOrCfg] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         if data_preprocessor is None:
@@ -168,10 +151,36 @@ class STCRRecognizer(BaseModel):
             if isinstance(cw_head, nn.Module) else MODELS.build(cw_head))
         self.tw_loss = _build(tw_loss)
         self.cw_loss = _build(cw_loss)
-        self.pretext_head = (None if pretext_head is None else
-                             _build(pretext_head))
+        self.predictor = None if predictor is None else _build(predictor)
+        self.desc_loss = None if desc_loss is None else _build(desc_loss)
+        heads = ([] if pretext_head is None else pretext_head if isinstance(
+            pretext_head, (list, tuple)) else [pretext_head])
+        self.pretext_heads = nn.ModuleList([_build(h) for h in heads])
         self.stop_grad_clean = stop_grad_clean
         self.batch_views = batch_views
+        self.target_backbone = None
+        if target_momentum is not None:
+            if not (isinstance(target_momentum, float)
+                    and 0 < target_momentum < 1):
+                raise ValueError(
+                    'STCRRecognizer: target_momentum must be a float in '
+                    f'(0, 1) (0.01 = BYOL\'s tau 0.99), got '
+                    f'{target_momentum!r}')
+            # Built before the stage probe hooks the backbone, so that the
+            # copy carries no hook.
+            self.target_backbone = ExponentialMovingAverage(
+                self.backbone, momentum=target_momentum)
+        if probe_stages is None:
+            probe_stages = default_stage_names(self.backbone)
+        self.stage_probe = StageProbe(self.backbone, probe_stages)
+        self._stage_signals: Dict[str, torch.Tensor] = {}
+
+    collapse_signal = staticmethod(collapse_signal)
+
+    @property
+    def pretext_head(self) -> Optional[nn.Module]:
+        """The first pretext head, or None."""
+        return self.pretext_heads[0] if len(self.pretext_heads) else None
 
     # ------------------------------------------------------------ features
     def _backbone_map(self, clips: torch.Tensor) -> torch.Tensor:
@@ -196,16 +205,27 @@ class STCRRecognizer(BaseModel):
 
         Returns:
             tuple[torch.Tensor]: clean and noise maps (noise not inverted),
-            each ``N x C' x T' x H' x W'``.
+            each ``N x C' x T' x H' x W'``. The stage probe keeps the clean
+            clips' stage maps for :meth:`loss`.
         """
         self._check_inputs(inputs)
         num = inputs.size(0)
+        self.stage_probe.clear()
         if not self.batch_views:
-            return (self._backbone_map(inputs[:, 0]),
-                    self._backbone_map(inputs[:, 1]))
+            feats_clean = self._backbone_map(inputs[:, 0])
+            self._stage_signals = self.stage_probe.signals(None)
+            return feats_clean, self._backbone_map(inputs[:, 1])
         # 2N x C x T x H x W: all clean clips, then all noise clips
         feats = self._backbone_map(torch.cat([inputs[:, 0], inputs[:, 1]]))
+        self._stage_signals = self.stage_probe.signals(num)
         return feats[:num], feats[num:]
+
+    @torch.no_grad()
+    def _target_desc(self, clean: torch.Tensor) -> torch.Tensor:
+        """``psi`` of the momentum target network on the clean clips
+        (``N x C x T x H x W`` -> ``N x C' x T'``), after one EMA update."""
+        self.target_backbone.update_parameters(self.backbone)
+        return spatial_max_pool(self.target_backbone(clean))
 
     @staticmethod
     def _check_inputs(inputs: torch.Tensor) -> None:
@@ -249,23 +269,11 @@ class STCRRecognizer(BaseModel):
                 '(crop the views square, e.g. TwoViewRandomCrop)')
         return invert_stt_batch(feats_noise, codes)
 
-    @staticmethod
-    @torch.no_grad()
-    def collapse_signal(desc: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """``feat_std`` and ``feat_std_ratio`` of ``N x C' x T'``
-        descriptors (see the class docstring)."""
-        flat = F.normalize(desc.flatten(1).float(), dim=1)  # N x D
-        dim = flat.size(1)
-        if flat.size(0) < 2:
-            std = flat.new_tensor(float('nan'))
-        else:
-            std = flat.std(dim=0).mean()  # unbiased over the batch
-        return dict(feat_std=std, feat_std_ratio=std * math.sqrt(dim))
-
     # -------------------------------------------------------------- modes
     def loss(self, inputs: torch.Tensor, data_samples: SampleList,
              **kwargs) -> Dict[str, torch.Tensor]:
-        """Consistency losses of a batch (eqs. 5-7).
+        """Consistency losses of a batch (eqs. 5-7), and those of the
+        counter-measures and pretext heads the config selects.
 
         Args:
             inputs (torch.Tensor): ``N x 2 x C x T x H x W``, view 0 clean,
@@ -274,29 +282,38 @@ class STCRRecognizer(BaseModel):
                 of each sample is the STT applied to its noise view.
 
         Returns:
-            dict[str, torch.Tensor]: ``loss_tw``, ``loss_cw``, the pretext
-            head's outputs, ``feat_std`` and ``feat_std_ratio``.
+            dict[str, torch.Tensor]: ``loss_tw``, ``loss_cw``, optional
+            ``loss_vc`` and pretext outputs, and the collapse signals.
         """
         self._check_inputs(inputs)
         codes = self._stt_codes(data_samples, inputs.size(0))
-        feats_clean, feats_noise = self.extract_feat(inputs)
-        f_c = feats_clean.detach() if self.stop_grad_clean else feats_clean
-        f_n = self._align_noise(feats_noise, codes, inputs)
-        desc_clean = spatial_max_pool(f_c)  # N x C' x T'
-        desc_noise = spatial_max_pool(f_n)  # N x C' x T'
+        f_c, f_n = self.extract_feat(inputs)  # N x C' x T' x H' x W'
+        d_c = spatial_max_pool(f_c)  # N x C' x T'
+        d_n = spatial_max_pool(self._align_noise(f_n, codes, inputs))
+        # The clean side each consistency term ties the noise path to.
+        if self.target_backbone is not None:
+            target = self._target_desc(inputs[:, 0])  # EMA network (BYOL)
+        elif self.stop_grad_clean:
+            target = d_c.detach()  # stop-gradient (SimSiam)
+        else:
+            target = d_c  # the paper
+        pred = d_n if self.predictor is None else self.predictor(d_n)
         losses = dict(
-            loss_tw=self.tw_loss(desc_clean, desc_noise),
+            loss_tw=self.tw_loss(target, pred),  # eq. 5
             loss_cw=self.cw_loss(
-                self.cw_head_clean(desc_clean),  # N x C'
-                self.cw_head_noise(desc_noise)))  # N x C'
-        losses.update(self.collapse_signal(desc_clean))
-        if self.pretext_head is not None:
-            pretext = self.pretext_head.loss(feats_clean, feats_noise,
-                                             data_samples)
+                self.cw_head_clean(target),  # N x C'
+                self.cw_head_noise(d_n)))  # N x C', eq. 6
+        if self.desc_loss is not None:
+            losses['loss_vc'] = self.desc_loss(d_c, d_n)  # VICReg terms
+        losses.update(collapse_signal(d_c))
+        losses.update(self._stage_signals)
+        for head in self.pretext_heads:
+            pretext = head.loss(f_c, f_n, data_samples)
             clash = set(pretext) & set(losses)
             if clash:
-                raise KeyError(f'pretext head outputs {sorted(clash)} clash '
-                               'with the STCR loss dict; rename them')
+                raise KeyError(f'pretext head {type(head).__name__} outputs '
+                               f'{sorted(clash)}, which clash with the STCR '
+                               'loss dict; rename them')
             losses.update(pretext)
         return losses
 
@@ -306,8 +323,10 @@ class STCRRecognizer(BaseModel):
         raise NotImplementedError(
             'STCRRecognizer is a self-supervised pretraining model and has '
             'no classifier, so it cannot predict: finetune its backbone with '
-            'a Recognizer3D (init_cfg=dict(type="STCRPretrained", ...)), or '
-            "use forward(mode='tensor') to extract features")
+            'a Recognizer3D (custom_hooks=[dict(type="STCRPretrainedHook", '
+            'checkpoint=...)], or tools/model_converters/stcr_to_backbone.py '
+            "and load_from), or use forward(mode='tensor') to extract "
+            'features')
 
     def _forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """Backbone map of the clean view (``N x 2 x C x T x H x W``) or of

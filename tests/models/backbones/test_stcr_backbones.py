@@ -133,9 +133,12 @@ def test_train_step(arch):
                       if 'conv' in n and p.dim() == 5)
     before = first_conv.detach().clone()
     log_vars = model.train_step(data, optim)
+    stages = {f'feat_std_ratio/{name}'
+              for name in model.stage_probe.stage_names}
+    assert len(stages) >= 4, 'every backbone stage is watched'
     assert set(log_vars) == {
         'loss', 'loss_tw', 'loss_cw', 'feat_std', 'feat_std_ratio'
-    }
+    } | stages
     for value in log_vars.values():
         assert torch.isfinite(value)
     torch.testing.assert_close(log_vars['loss'],

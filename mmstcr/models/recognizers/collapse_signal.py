@@ -1,0 +1,89 @@
+"""The collapse signal of STCR pretraining, for the last map and for every
+backbone stage."""
+import math
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@torch.no_grad()
+def collapse_signal(desc: torch.Tensor) -> Dict[str, torch.Tensor]:
+    """``feat_std`` and ``feat_std_ratio`` of ``N x ...`` descriptors.
+
+    The descriptors are flattened to ``N x D`` and L2-normalised;
+    ``feat_std`` is their standard deviation over the batch (unbiased),
+    averaged over the ``D`` dimensions, and ``feat_std_ratio = feat_std *
+    sqrt(D)``: near 1 for descriptors spread over the sphere, 0 for
+    collapsed ones. Both are NaN for a batch of one clip.
+    """
+    flat = F.normalize(desc.flatten(1).float(), dim=1)  # N x D
+    dim = flat.size(1)
+    if flat.size(0) < 2:
+        std = flat.new_tensor(float('nan'))
+    else:
+        std = flat.std(dim=0).mean()  # unbiased over the batch
+    return dict(feat_std=std, feat_std_ratio=std * math.sqrt(dim))
+
+
+def default_stage_names(backbone: nn.Module) -> List[str]:
+    """The stage modules whose outputs the per-stage signal watches:
+    ``res_layers`` of MMAction2's ResNets (``layer1`` ... ``layer4``), or a
+    backbone's own ``stage_names``; none otherwise."""
+    for attr in ('res_layers', 'stage_names'):
+        names = getattr(backbone, attr, None)
+        if names:
+            return list(names)
+    return []
+
+
+class StageProbe:
+    """Forward hooks that keep the output of named backbone stages during
+    one forward pass, to compute :func:`collapse_signal` of each on the
+    clean clips (``psi``, the spatial max, pools every stage's map).
+
+    Args:
+        backbone (nn.Module): The backbone.
+        stage_names (sequence[str]): Names of sub-modules of ``backbone``.
+    """
+
+    def __init__(self, backbone: nn.Module, stage_names: Sequence[str]):
+        self.stage_names = list(stage_names)
+        self._maps: Dict[str, torch.Tensor] = {}
+        self._handles = []
+        for name in self.stage_names:
+            try:
+                module = backbone.get_submodule(name)
+            except AttributeError as err:
+                raise ValueError(
+                    f'collapse probe: the backbone has no stage {name!r} '
+                    '(set `probe_stages` in the model config)') from err
+            self._handles.append(
+                module.register_forward_hook(self._keeper(name)))
+
+    def _keeper(self, name: str):
+
+        def hook(module, args, output):
+            if isinstance(output, torch.Tensor) and output.dim() == 5:
+                self._maps[name] = output.detach()
+
+        return hook
+
+    def signals(self, num_clean: Optional[int]) -> Dict[str, torch.Tensor]:
+        """``feat_std_ratio/<stage>`` of the first ``num_clean`` clips of
+        the kept maps (all clips if None); then forget the maps."""
+        out = {}
+        for name in self.stage_names:
+            feats = self._maps.get(name)
+            if feats is None:
+                continue
+            clean = feats if num_clean is None else feats[:num_clean]
+            desc = clean.amax(dim=(3, 4))  # N x C x T
+            out[f'feat_std_ratio/{name}'] = collapse_signal(
+                desc)['feat_std_ratio']
+        self._maps.clear()
+        return out
+
+    def clear(self) -> None:
+        self._maps.clear()
