@@ -43,7 +43,7 @@ class ChannelConsistencyLoss(nn.Module):
         self.loss_weight = check_loss_weight(
             'ChannelConsistencyLoss',
             loss_weight,
-            config_key='model.cw_loss.loss_weight, gamma')
+            config_key='gamma, model.cw_loss.loss_weight')
         self.direction = direction
 
     @staticmethod
