@@ -22,7 +22,8 @@ from mmaction.utils import register_all_modules
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                         recursive=True) if '_base_' not in p)
+                         recursive=True)
+    if '_base_' not in p and '/benchmark/' not in p)
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 register_all_modules(init_default_scope=True)

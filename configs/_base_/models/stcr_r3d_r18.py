@@ -12,7 +12,6 @@ model = dict(
     tw_loss=dict(type='TemporalConsistencyLoss', loss_weight=1.0),
     cw_loss=dict(type='ChannelConsistencyLoss', loss_weight=0.1),
     stop_grad_clean=False,
-    pretext_head=None,
     data_preprocessor=dict(
         type='ActionDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

@@ -1,0 +1,62 @@
+# The proxy benchmark (tools/analysis/proxy_benchmark.py): does STCR
+# pretraining help a small 3D CNN, with and without the counter-measures
+# against collapse, on a dataset that behaves like action data?
+#
+# Data: without --data-root, the synthetic 'kinds' set (kinds of motion,
+# each video with its own random direction, so the labels survive left-right
+# flips, rotations and time reversal as UCF101's do; one background per group,
+# shared by all classes, several clips per group), in UCF101's official
+# layout; split 1 (groups 1-2 of 6 tested). With --data-root, any tree in that
+# layout (UCF-101/ and ucfTrainTestlist/), the real UCF101 included.
+#
+# Protocols (fixed before any run, the same for every method):
+# - paper: pretrain on the split's train list (labels unused), finetune on
+#   the same list with labels, test with 10 clips per video;
+# - low-label: pretrain on all train videos (labels unused), finetune on a
+#   fixed fraction of them per class, drawn once per seed and shared by all
+#   methods of that seed.
+# kNN (k=5) and R@1 use the frozen backbone before finetuning (random
+# initialisation for scratch), the finetuning videos as the gallery and the
+# test videos as queries.
+#
+# Every method uses the same finetuning config and budget; only the
+# initialisation of the backbone differs.
+
+# method name -> pretraining config (None: no pretraining, random init)
+methods = dict(
+    scratch=None,
+    faithful='configs/demo/r3d-tiny_motion_stcr_pretrain.py',
+    **{
+        'stt-head': 'configs/demo/r3d-tiny_motion_stcr_pretrain_stt-head.py',
+        'simsiam': 'configs/demo/r3d-tiny_motion_stcr_pretrain_simsiam.py',
+        'vicreg': 'configs/demo/r3d-tiny_motion_stcr_pretrain_vicreg.py',
+        'byol': 'configs/demo/r3d-tiny_motion_stcr_pretrain_byol.py',
+    })
+baseline = 'scratch'
+
+scratch_config = 'configs/demo/r3d-tiny_motion_finetune_scratch.py'
+finetune_config = 'configs/demo/r3d-tiny_motion_finetune_stcr.py'
+retrieval_config = 'configs/demo/r3d-tiny_motion_retrieval.py'
+
+pretrain_epochs = 10
+protocols = dict(
+    paper=dict(label_fraction=1.0, finetune_epochs=16),
+    # 15 % of the labels; more epochs over the smaller list so that the
+    # finetuning sees about as many iterations as in the paper protocol.
+    **{'low-label': dict(label_fraction=0.15, finetune_epochs=64)})
+knn_k = 5
+split = 1
+
+# The generated dataset (tools/data/make_motion_dataset.py settings), used
+# when --data-root is not given. The dataset is fixed; seeds vary the
+# training (initialisation, sampling, augmentation) and the labelled subset.
+dataset = dict(
+    class_set='kinds',
+    background_key='group',
+    num_classes=6,
+    videos_per_class=30,
+    num_groups=6,
+    frames=40,
+    height=64,
+    width=64,
+    seed=0)

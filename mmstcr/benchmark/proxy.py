@@ -1,0 +1,332 @@
+"""The proxy benchmark: scratch against STCR pretraining (faithful and with
+each counter-measure), over seeds, on a dataset in UCF101's layout.
+
+Every step is one of the project's own command-line tools, run as its own
+process, and logged, so any step can be rerun by hand. Steps whose outputs
+exist are skipped, so an interrupted benchmark resumes where it stopped.
+"""
+import json
+import logging
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import numpy as np
+
+logger = logging.getLogger('proxy_benchmark')
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+METRICS = ('top-1', 'kNN', 'R@1')
+
+
+@dataclass
+class BenchmarkPlan:
+    """What one benchmark run does (from the config and command line)."""
+    work_dir: str
+    data_root: str
+    methods: Dict[str, Optional[str]]
+    baseline: str
+    seeds: List[int]
+    protocol: str
+    label_fraction: float
+    pretrain_epochs: int
+    finetune_epochs: int
+    scratch_config: str
+    finetune_config: str
+    retrieval_config: str
+    knn_k: int = 5
+    split: int = 1
+    python: str = sys.executable
+    verbose: bool = False
+    timings: Dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ann_dir(self) -> str:
+        return osp.join(self.work_dir, 'annotations')
+
+    @property
+    def video_root(self) -> str:
+        return osp.join(self.data_root, 'UCF-101')
+
+    @property
+    def train_list(self) -> str:
+        return osp.join(self.ann_dir,
+                        f'ucf101_train_split_{self.split}_videos.txt')
+
+    @property
+    def test_list(self) -> str:
+        return osp.join(self.ann_dir,
+                        f'ucf101_val_split_{self.split}_videos.txt')
+
+
+class StepFailed(RuntimeError):
+    pass
+
+
+def run_step(plan: BenchmarkPlan, name: str, script: str, *args) -> None:
+    """Run one tool; its output goes to ``<work_dir>/logs/<name>.log``
+    (and to the screen with ``verbose``)."""
+    cmd = [plan.python, osp.join(REPO, script), *map(str, args)]
+    log_dir = osp.join(plan.work_dir, 'logs')
+    os.makedirs(log_dir, exist_ok=True)
+    log_file = osp.join(log_dir, name.replace('/', '_') + '.log')
+    logger.info('%s: %s', name, ' '.join(cmd))
+    start = time.time()
+    with open(log_file, 'w') as log:
+        proc = subprocess.run(
+            cmd, cwd=REPO, stdout=None if plan.verbose else log,
+            stderr=subprocess.STDOUT if not plan.verbose else None)
+    plan.timings[name] = time.time() - start
+    if proc.returncode != 0:
+        with open(log_file) as f:
+            tail = ''.join(f.readlines()[-15:])
+        raise StepFailed(f'step {name} failed (exit {proc.returncode}); log '
+                         f'{log_file}; command:\n  {" ".join(cmd)}\n{tail}')
+
+
+# --------------------------------------------------------------- the data
+def read_class_count(data_root: str) -> int:
+    path = osp.join(data_root, 'ucfTrainTestlist', 'classInd.txt')
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'{path} not found: --data-root must hold UCF101\'s layout, '
+            'UCF-101/<Class>/*.avi and ucfTrainTestlist/ (classInd.txt, '
+            'trainlist0N.txt, testlist0N.txt)')
+    with open(path) as f:
+        count = sum(1 for line in f if line.strip())
+    if count < 2:
+        raise ValueError(f'{path} lists {count} class(es); need at least 2')
+    return count
+
+
+def read_list(path: str) -> List[tuple]:
+    """``(relative path, label)`` lines of an annotation list."""
+    items = []
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                video, label = line.split()
+                items.append((video, int(label)))
+    return items
+
+
+def labelled_subset(items: List[tuple], fraction: float,
+                    seed: int) -> List[tuple]:
+    """A class-stratified subset: ``round(fraction * n_c)`` videos of each
+    class (at least one), drawn with ``seed``, in list order."""
+    if not 0 < fraction <= 1:
+        raise ValueError(f'label_fraction must be in (0, 1], got {fraction}')
+    if fraction == 1:
+        return list(items)
+    rng = np.random.default_rng(seed)
+    chosen = set()
+    for label in sorted({lab for _, lab in items}):
+        index = [i for i, (_, lab) in enumerate(items) if lab == label]
+        keep = max(1, int(round(fraction * len(index))))
+        chosen.update(rng.choice(index, size=keep, replace=False).tolist())
+    return [item for i, item in enumerate(items) if i in chosen]
+
+
+def write_list(items: List[tuple], path: str) -> str:
+    with open(path, 'w') as f:
+        for video, label in items:
+            f.write(f'{video} {label}\n')
+    return path
+
+
+# ----------------------------------------------------------- the options
+def schedule_options(epochs: int, milestone_frac: float = 2 / 3) -> List[str]:
+    milestone = max(1, int(round(epochs * milestone_frac)))
+    return [
+        f'train_cfg.max_epochs={epochs}', f'param_scheduler.0.end={epochs}',
+        f'param_scheduler.0.milestones=[{milestone}]',
+        f'default_hooks.checkpoint.interval={epochs}'
+    ]
+
+
+def train_data_options(plan: BenchmarkPlan, ann_file: str) -> List[str]:
+    return [
+        f'train_dataloader.dataset.data_prefix.video={plan.video_root}',
+        f'train_dataloader.dataset.ann_file={ann_file}'
+    ]
+
+
+def eval_data_options(plan: BenchmarkPlan) -> List[str]:
+    return [
+        f'{loader}_dataloader.dataset.{key}' for loader in ('val', 'test')
+        for key in (f'data_prefix.video={plan.video_root}',
+                    f'ann_file={plan.test_list}')
+    ]
+
+
+# --------------------------------------------------------------- the runs
+def pretrain(plan: BenchmarkPlan, method: str, seed: int,
+             run_dir: str) -> Optional[str]:
+    config = plan.methods[method]
+    ckpt = osp.join(run_dir, 'pretrain', f'epoch_{plan.pretrain_epochs}.pth')
+    if config is None or osp.exists(ckpt):
+        return None if config is None else ckpt
+    run_step(plan, f'seed{seed}/{method}/pretrain', 'tools/train.py', config,
+             '--work-dir', osp.join(run_dir, 'pretrain'), '--seed', seed,
+             '--cfg-options', *train_data_options(plan, plan.train_list),
+             *schedule_options(plan.pretrain_epochs))
+    return ckpt
+
+
+def random_init(plan: BenchmarkPlan, seed: int, run_dir: str) -> str:
+    """The randomly initialised backbone of the baseline, for kNN/R@1."""
+    out = osp.join(run_dir, 'random_init.pth')
+    if not osp.exists(out):
+        import torch
+        from mmengine import Config
+        from mmengine.runner import set_random_seed
+
+        import mmstcr  # noqa: F401
+        from mmaction.registry import MODELS
+        from mmaction.utils import register_all_modules
+        register_all_modules()
+        set_random_seed(seed)
+        model = MODELS.build(
+            Config.fromfile(osp.join(REPO, plan.scratch_config)).model)
+        model.init_weights()
+        os.makedirs(run_dir, exist_ok=True)
+        torch.save(
+            dict(meta=dict(seed=seed), state_dict=model.state_dict()), out)
+    return out
+
+
+def finetune_and_test(plan: BenchmarkPlan, method: str, seed: int,
+                      run_dir: str, ckpt: Optional[str], labelled: str,
+                      num_classes: int) -> Dict[str, float]:
+    from mmstcr.utils.results import read_test_metrics
+    config = plan.scratch_config if ckpt is None else plan.finetune_config
+    hook = [] if ckpt is None else [f'custom_hooks.0.checkpoint={ckpt}']
+    classes = [f'model.cls_head.num_classes={num_classes}']
+    ft_dir = osp.join(run_dir, 'finetune')
+    ft_ckpt = osp.join(ft_dir, f'epoch_{plan.finetune_epochs}.pth')
+    if not osp.exists(ft_ckpt):
+        run_step(plan, f'seed{seed}/{method}/finetune', 'tools/train.py',
+                 config, '--work-dir', ft_dir, '--seed', seed,
+                 '--cfg-options', *train_data_options(plan, labelled),
+                 *eval_data_options(plan),
+                 *schedule_options(plan.finetune_epochs),
+                 f'train_cfg.val_interval={plan.finetune_epochs}', *classes,
+                 *hook)
+    test_dir = osp.join(run_dir, 'test')
+    try:
+        return read_test_metrics(test_dir)
+    except FileNotFoundError:
+        pass
+    run_step(plan, f'seed{seed}/{method}/test', 'tools/test.py', config,
+             ft_ckpt, '--work-dir', test_dir, '--cfg-options',
+             *eval_data_options(plan), *classes, *hook)
+    return read_test_metrics(test_dir)
+
+
+def frozen_eval(plan: BenchmarkPlan, method: str, seed: int, run_dir: str,
+                ckpt: str, labelled: str) -> Dict[str, float]:
+    from mmstcr.utils.results import read_test_metrics
+    ret_dir = osp.join(run_dir, 'retrieval')
+    try:
+        return read_test_metrics(ret_dir)
+    except FileNotFoundError:
+        pass
+    run_step(plan, f'seed{seed}/{method}/retrieval',
+             'tools/analysis/video_retrieval.py', plan.retrieval_config, ckpt,
+             '--work-dir', ret_dir, '--cfg-options',
+             f'test_dataloader.dataset.data_prefix.video={plan.video_root}',
+             f'test_dataloader.dataset.query_ann_file={plan.test_list}',
+             f'test_dataloader.dataset.gallery_ann_file={labelled}',
+             f'test_evaluator.1.k=[1,{plan.knn_k}]')
+    return read_test_metrics(ret_dir)
+
+
+def training_losses(work_dir: str) -> List[tuple]:
+    """``(epoch, loss)`` of every logged training iteration of a run."""
+    from mmstcr.utils.results import latest_run_dir
+    run = latest_run_dir(work_dir, has='vis_data/scalars.json')
+    if run is None:
+        return []
+    rows = []
+    with open(osp.join(run, 'vis_data', 'scalars.json')) as f:
+        for line in f:
+            entry = json.loads(line)
+            if 'loss' in entry and 'epoch' in entry:
+                rows.append((entry['epoch'], entry['loss']))
+    return rows
+
+
+def last_value(work_dir: str, key: str) -> float:
+    from mmstcr.utils.results import latest_run_dir
+    run = latest_run_dir(work_dir, has='vis_data/scalars.json')
+    value = float('nan')
+    if run is not None:
+        with open(osp.join(run, 'vis_data', 'scalars.json')) as f:
+            for line in f:
+                entry = json.loads(line)
+                if key in entry:
+                    value = float(entry[key])
+    return value
+
+
+def loss_drop(work_dir: str) -> float:
+    """Mean logged training loss of the last epoch over that of the first
+    (the stall check: below 0.5 means the loss at least halved)."""
+    rows = training_losses(work_dir)
+    if not rows:
+        return float('nan')
+    first = [loss for epoch, loss in rows if epoch == rows[0][0]]
+    last = [loss for epoch, loss in rows if epoch == rows[-1][0]]
+    return float(np.mean(last) / np.mean(first))
+
+
+def run_seed(plan: BenchmarkPlan, seed: int, num_classes: int
+             ) -> Dict[str, Dict[str, float]]:
+    """Every method of one seed: ``{method: {metric: value}}``."""
+    seed_dir = osp.join(plan.work_dir, f'seed{seed}')
+    os.makedirs(seed_dir, exist_ok=True)
+    labelled = write_list(
+        labelled_subset(read_list(plan.train_list), plan.label_fraction,
+                        seed), osp.join(seed_dir, 'labelled.txt'))
+    out = {}
+    for method in plan.methods:
+        run_dir = osp.join(seed_dir, method)
+        ckpt = pretrain(plan, method, seed, run_dir)
+        test = finetune_and_test(plan, method, seed, run_dir, ckpt, labelled,
+                                 num_classes)
+        frozen = frozen_eval(plan, method, seed, run_dir,
+                             ckpt or random_init(plan, seed, run_dir),
+                             labelled)
+        out[method] = {
+            'top-1': test['acc/top1'],
+            'kNN': frozen[f'knn/top1_k{plan.knn_k}'],
+            'R@1': frozen['retrieval/R@1'],
+            'feat_std_ratio': (last_value(
+                osp.join(run_dir, 'pretrain'), 'feat_std_ratio')
+                               if ckpt else float('nan')),
+            'finetune_loss_drop': loss_drop(osp.join(run_dir, 'finetune')),
+        }
+        logger.info(
+            'seed %d %-9s top-1 %5.1f  kNN %5.1f  R@1 %5.1f  (finetune loss '
+            'last/first epoch %.2f)', seed, method, 100 * out[method]['top-1'],
+            100 * out[method]['kNN'], 100 * out[method]['R@1'],
+            out[method]['finetune_loss_drop'])
+    return out
+
+
+def collect(per_seed: Dict[int, Dict[str, Dict[str, float]]]
+            ) -> Dict[str, Dict[str, List[float]]]:
+    """``{seed: {method: {metric: v}}}`` -> ``{method: {metric: [v per
+    seed, in seed order]}}``."""
+    seeds = sorted(per_seed)
+    methods = list(per_seed[seeds[0]])
+    metrics = list(per_seed[seeds[0]][methods[0]])
+    return {
+        m: {k: [per_seed[s][m][k] for s in seeds]
+            for k in metrics}
+        for m in methods
+    }

@@ -1,0 +1,168 @@
+"""The proxy benchmark: scratch vs STCR pretraining (faithful, and with each
+counter-measure against collapse) over several seeds.
+
+    python tools/analysis/proxy_benchmark.py [--config CFG]
+        [--data-root DIR] [--seeds 3] [--methods scratch faithful ...]
+        [--protocol {paper,low-label}] [--work-dir DIR] [--verbose]
+
+Without ``--data-root`` it generates the config's synthetic dataset (kinds of
+motion, labels that survive flips and time reversal) in UCF101's layout;
+with it, it reads any tree in that layout (``UCF-101/`` and
+``ucfTrainTestlist/``). Protocols and budgets come from the config
+(``configs/benchmark/stcr_proxy_motion.py``). It writes, in the work dir:
+``results.md`` (mean ± std of top-1, kNN and R@1; paired difference of top-1
+to scratch with its 95 % interval), ``results.json`` (method -> metric ->
+per-seed values, the table's metric names), ``results.png`` (bars with every
+seed), ``run_info.json`` (settings, step timings) and every step's log
+under ``logs/``. Finished steps are skipped when
+it is run again with the same work dir.
+"""
+import argparse
+import json
+import logging
+import os
+import os.path as osp
+import sys
+import time
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+from mmengine import Config  # noqa: E402
+
+from mmstcr.benchmark import (BenchmarkPlan, StepFailed, best_method,  # noqa
+                              collect, read_class_count, report_table,
+                              run_seed)
+from mmstcr.benchmark.proxy import METRICS, run_step  # noqa: E402
+
+logger = logging.getLogger('proxy_benchmark')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument(
+        '--config', default='configs/benchmark/stcr_proxy_motion.py')
+    parser.add_argument(
+        '--data-root', help='a UCF101-layout tree (UCF-101/, '
+        'ucfTrainTestlist/); default: generate the config\'s dataset')
+    parser.add_argument('--seeds', type=int, default=3,
+                        help='seeds 0 .. N-1')
+    parser.add_argument('--methods', nargs='+',
+                        help='subset of the config\'s methods (the baseline '
+                        'is always run)')
+    parser.add_argument('--protocol', choices=['paper', 'low-label'],
+                        default='low-label')
+    parser.add_argument('--work-dir', default='work_dirs/proxy_benchmark')
+    parser.add_argument('--verbose', action='store_true',
+                        help='show every step\'s full log on the screen')
+    return parser.parse_args(argv)
+
+
+def make_plan(args, cfg) -> BenchmarkPlan:
+    methods = dict(cfg.methods)
+    chosen = args.methods or list(methods)
+    unknown = [m for m in chosen if m not in methods]
+    if unknown:
+        raise SystemExit(f'unknown method(s) {unknown}; the config '
+                         f'{args.config} has {list(methods)}')
+    if cfg.baseline not in chosen:
+        chosen = [cfg.baseline] + chosen
+    protocol = cfg.protocols[args.protocol]
+    work_dir = osp.abspath(osp.join(args.work_dir, args.protocol))
+    data_root = (osp.abspath(args.data_root) if args.data_root else
+                 osp.join(osp.abspath(args.work_dir), 'data'))
+    if args.seeds < 1:
+        raise SystemExit(f'--seeds must be >= 1, got {args.seeds}')
+    return BenchmarkPlan(
+        work_dir=work_dir,
+        data_root=data_root,
+        methods={m: methods[m] for m in chosen},
+        baseline=cfg.baseline,
+        seeds=list(range(args.seeds)),
+        protocol=args.protocol,
+        label_fraction=protocol['label_fraction'],
+        pretrain_epochs=cfg.pretrain_epochs,
+        finetune_epochs=protocol['finetune_epochs'],
+        scratch_config=cfg.scratch_config,
+        finetune_config=cfg.finetune_config,
+        retrieval_config=cfg.retrieval_config,
+        knn_k=cfg.knn_k,
+        split=cfg.split,
+        verbose=args.verbose)
+
+
+def prepare_data(plan: BenchmarkPlan, cfg, generate: bool) -> None:
+    if generate and not osp.exists(
+            osp.join(plan.data_root, 'ucfTrainTestlist', 'classInd.txt')):
+        d = cfg.dataset
+        run_step(plan, 'data/generate', 'tools/data/make_motion_dataset.py',
+                 plan.data_root, '--class-set', d.class_set,
+                 '--background-key', d.background_key, '--num-classes',
+                 d.num_classes, '--videos-per-class', d.videos_per_class,
+                 '--num-groups', d.num_groups, '--frames', d.frames,
+                 '--height', d.height, '--width', d.width, '--seed', d.seed,
+                 '--workers', 2, '--no-progress')
+    if not osp.exists(plan.test_list):
+        os.makedirs(plan.ann_dir, exist_ok=True)
+        run_step(plan, 'data/annotations',
+                 'tools/data/ucf101/build_annotations.py', '--split-dir',
+                 osp.join(plan.data_root, 'ucfTrainTestlist'), '--video-root',
+                 plan.video_root, '--out-dir', plan.ann_dir, '--splits',
+                 plan.split)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format='[benchmark] %(message)s',
+        stream=sys.stdout)
+    cfg = Config.fromfile(osp.join(REPO, args.config) if not osp.isabs(
+        args.config) else args.config)
+    plan = make_plan(args, cfg)
+    os.makedirs(plan.work_dir, exist_ok=True)
+    start = time.time()
+    try:
+        prepare_data(plan, cfg, generate=args.data_root is None)
+        num_classes = read_class_count(plan.data_root)
+        logger.info(
+            'protocol %s: pretrain %d epochs on the split-%d train list '
+            '(labels unused); finetune %d epochs on %.0f %% of it with labels;'
+            ' %d classes; seeds %s; methods %s', plan.protocol,
+            plan.pretrain_epochs, plan.split, plan.finetune_epochs,
+            100 * plan.label_fraction, num_classes, plan.seeds,
+            list(plan.methods))
+        per_seed = {}
+        for seed in plan.seeds:
+            per_seed[seed] = run_seed(plan, seed, num_classes)
+            logger.info('seed %d done (%.0f s so far)', seed,
+                        time.time() - start)
+    except StepFailed as err:
+        logger.error('%s', err)
+        return 1
+    results = collect(per_seed)
+    table = report_table(results, plan.baseline)
+    best = best_method(results, plan.baseline)
+    summary = (f'{plan.protocol} protocol, {len(plan.seeds)} seeds, '
+               f'{100 * plan.label_fraction:.0f} % labels, '
+               f'{time.time() - start:.0f} s; best counter-measure by mean '
+               f'top-1: {best}')
+    with open(osp.join(plan.work_dir, 'results.md'), 'w') as f:
+        f.write(f'{summary}\n\n{table}\n')
+    with open(osp.join(plan.work_dir, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+    with open(osp.join(plan.work_dir, 'run_info.json'), 'w') as f:
+        json.dump(dict(protocol=plan.protocol, seeds=plan.seeds,
+                       label_fraction=plan.label_fraction,
+                       data_root=plan.data_root, methods=plan.methods,
+                       best=best, timings_s=plan.timings), f, indent=1)
+    from mmstcr.visualization.bars import plot_seed_bars
+    png = plot_seed_bars(results, list(METRICS),
+                         osp.join(plan.work_dir, 'results.png'),
+                         title=summary)
+    print(f'\n{summary}\n\n{table}\n\n{plan.work_dir}/results.md, '
+          f'results.json, {osp.basename(png)}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
