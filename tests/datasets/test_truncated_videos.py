@@ -10,7 +10,6 @@ is a subprocess, so a crash shows as a negative return code.
 """
 import json
 import os
-import os.path as osp
 import subprocess
 import sys
 

@@ -38,7 +38,8 @@ def _isolated_probe(path: str, decode: bool, in_memory: bool,
     except subprocess.TimeoutExpired:
         return f'decord did not finish reading it within {timeout:g} s'
     if done.returncode < 0:
-        return (f'decord crashes the process ({_signal_name(-done.returncode)})'
+        name = _signal_name(-done.returncode)
+        return (f'decord crashes the process ({name})'
                 ' when it reads the file from memory, as MMAction2\'s '
                 'DecordInit does: the file is truncated or damaged')
     for line in reversed(done.stdout.decode(errors='replace').splitlines()):

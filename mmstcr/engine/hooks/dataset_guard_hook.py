@@ -29,8 +29,9 @@ def check_labels(dataset, num_classes: int) -> None:
     of the first label of ``dataset`` outside ``[0, num_classes)``."""
     for i in range(len(dataset)):
         info = dataset.get_data_info(i)
-        labels = info['label'] if isinstance(info['label'],
-                                             (list, tuple)) else [info['label']]
+        labels = info['label']
+        if not isinstance(labels, (list, tuple)):
+            labels = [labels]
         for label in labels:
             if not 0 <= label < num_classes:
                 raise AnnotationListError(

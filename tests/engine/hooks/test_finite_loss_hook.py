@@ -51,7 +51,8 @@ def test_refuses_to_save_non_finite_weights():
     hook = FiniteLossHook()
     good = {'state_dict': {'w': torch.ones(2), 'n': torch.tensor(3)}}
     hook.before_save_checkpoint(runner(), good)
-    bad = {'state_dict': {'w': torch.ones(2), 'b': torch.tensor([1., math.nan])}}
+    bad = {'state_dict': {'w': torch.ones(2),
+                          'b': torch.tensor([1., math.nan])}}
     with pytest.raises(NonFiniteLossError, match="weight 'b' is NaN"):
         hook.before_save_checkpoint(runner(), bad)
 
