@@ -18,7 +18,8 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
     # mmstcr's guards (docs/faults.md). In `default_hooks`, which leaf
     # configs merge by key, not in `custom_hooks`, which a leaf's own list
-    # would replace. Set one to None to turn it off.
+    # would replace. Turn one off with `enabled=False` (MMEngine accepts
+    # None only for its own default hooks).
     # - stop at the first NaN/Inf loss term; never save non-finite weights
     finite_loss=dict(type='FiniteLossHook'),
     # - labels within the head's classes; report videos skipped under the

@@ -61,17 +61,26 @@ class DatasetGuardHook(Hook):
       videos are bad, every rank stops with a ``BadVideoError``.
 
     In the default runtime (``default_hooks.dataset_guard``).
+    Turn it off with ``enabled=False`` (``--cfg-options
+    default_hooks.dataset_guard.enabled=False``); MMEngine accepts ``None`` only
+    for its own default hooks.
+
+    Args:
+        enabled (bool): Check and report. Defaults to True.
     """
 
     priority = 'NORMAL'
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._offset = 0
         self._bad: Dict[Tuple[str, int], dict] = {}
         self._log_path = None
         self._datasets = []
 
     def before_train(self, runner) -> None:
+        if not self.enabled:
+            return
         num_classes = _head_num_classes(runner)
         loaders = [runner.train_dataloader]
         val_loop = getattr(runner, '_val_loop', None)
@@ -102,6 +111,8 @@ class DatasetGuardHook(Hook):
         return [json.loads(line) for line in text[:end].splitlines() if line]
 
     def after_train_epoch(self, runner) -> None:
+        if not self.enabled:
+            return
         if self._log_path is None:
             return
         gathered = all_gather_object(self._new_records())

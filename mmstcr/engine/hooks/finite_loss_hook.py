@@ -48,11 +48,19 @@ class FiniteLossHook(Hook):
     The terms are checked in the order the model returns them, the total
     ``loss`` last, so the message names the term that went bad.
 
-    In the default runtime (``default_hooks.finite_loss``); set
-    ``default_hooks.finite_loss=None`` to turn it off.
+    In the default runtime (``default_hooks.finite_loss``).
+    Turn it off with ``enabled=False`` (``--cfg-options
+    default_hooks.finite_loss.enabled=False``); MMEngine accepts ``None`` only
+    for its own default hooks.
+
+    Args:
+        enabled (bool): Check. Defaults to True.
     """
 
     priority = 'ABOVE_NORMAL'
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
 
     @staticmethod
     def _lr(runner) -> str:
@@ -71,6 +79,8 @@ class FiniteLossHook(Hook):
                          batch_idx: int,
                          data_batch=None,
                          outputs: Optional[dict] = None) -> None:
+        if not self.enabled:
+            return
         if not isinstance(outputs, dict):
             return
         values = {key: _as_float(value) for key, value in outputs.items()}
@@ -92,6 +102,8 @@ class FiniteLossHook(Hook):
                 'weights.')
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if not self.enabled:
+            return
         key = first_non_finite(checkpoint.get('state_dict', {}))
         if key is not None:
             raise NonFiniteLossError(

@@ -118,11 +118,19 @@ class ResumableTrainingHook(Hook):
     them); only the seeds and random states apply there.
 
     In the default runtime (``default_hooks.resumable``).
+    Turn it off with ``enabled=False`` (``--cfg-options
+    default_hooks.resumable.enabled=False``); MMEngine accepts ``None`` only
+    for its own default hooks.
+
+    Args:
+        enabled (bool): Save and restore the states, seed the samples.
+            Defaults to True.
     """
 
     priority = 'LOW'  # before_train_epoch after DistSamplerSeedHook
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._pending_state: Optional[dict] = None
         self._pending_skip = 0
         self._epoch_start_iter = 0
@@ -130,6 +138,8 @@ class ResumableTrainingHook(Hook):
 
     # ---- saving --------------------------------------------------------
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if not self.enabled:
+            return
         meta = checkpoint.setdefault('meta', {})
         mid_epoch = meta.get('epoch') == runner.epoch
         samples = 0
@@ -143,6 +153,8 @@ class ResumableTrainingHook(Hook):
 
     # ---- loading -------------------------------------------------------
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if not self.enabled:
+            return
         if not getattr(runner, '_resume', False):
             return  # load_from: weights only, a new run
         state = checkpoint.get('meta', {}).get(META_KEY)
@@ -161,6 +173,8 @@ class ResumableTrainingHook(Hook):
 
     # ---- training ------------------------------------------------------
     def before_train(self, runner) -> None:
+        if not self.enabled:
+            return
         loader = runner.train_dataloader
         batch_sampler = getattr(loader, 'batch_sampler', None)
         if batch_sampler is None or not hasattr(batch_sampler, 'sampler'):
@@ -185,6 +199,8 @@ class ResumableTrainingHook(Hook):
             self._pending_skip = 0
 
     def before_train_epoch(self, runner) -> None:
+        if not self.enabled:
+            return
         seed = sample_seed(runner.seed, runner.epoch, -1)
         random.seed(seed)
         np.random.seed(seed)
@@ -196,6 +212,8 @@ class ResumableTrainingHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None
                           ) -> None:
+        if not self.enabled:
+            return
         if self._pending_state is not None:
             _set_rng_state(self._pending_state)
             self._pending_state = None
