@@ -47,6 +47,14 @@ def test_stops_at_first_non_finite_term_naming_iteration_term_and_lr():
             loss=torch.tensor(1.), feat_std=torch.tensor(math.nan)))
 
 
+def test_enabled_false_turns_it_off():
+    hook = FiniteLossHook(enabled=False)
+    hook.after_train_iter(runner(), 0, outputs=dict(loss=torch.tensor(
+        math.nan)))
+    hook.before_save_checkpoint(
+        runner(), {'state_dict': {'w': torch.tensor([math.nan])}})
+
+
 def test_refuses_to_save_non_finite_weights():
     hook = FiniteLossHook()
     good = {'state_dict': {'w': torch.ones(2), 'n': torch.tensor(3)}}
