@@ -4,6 +4,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 
+from .loss_weight import check_loss_weight
+
 
 @MODELS.register_module()
 class CosineConsistencyLoss(nn.Module):
@@ -24,7 +26,10 @@ class CosineConsistencyLoss(nn.Module):
 
     def __init__(self, loss_weight: float = 1.0, eps: float = 1e-6) -> None:
         super().__init__()
-        self.loss_weight = loss_weight
+        self.loss_weight = check_loss_weight(
+            'CosineConsistencyLoss',
+            loss_weight,
+            config_key='model.tw_loss.loss_weight')
         self.eps = eps
 
     def forward(self, clean: torch.Tensor,

@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 
 from mmstcr.models.losses import (ChannelConsistencyLoss,
+                                  CosineConsistencyLoss,
                                   TemporalConsistencyLoss)
 
 
 @pytest.mark.parametrize('cls,key', [
     (TemporalConsistencyLoss, 'model.tw_loss.loss_weight'),
     (ChannelConsistencyLoss, 'gamma, model.cw_loss.loss_weight'),
+    (CosineConsistencyLoss, 'model.tw_loss.loss_weight'),
 ])
 def test_loss_weight_must_be_finite_non_negative_number(cls, key):
     for good in (0, 0.1, 2, np.float32(0.5)):
