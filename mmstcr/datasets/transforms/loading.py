@@ -42,11 +42,13 @@ class CheckedDecordInit(DecordInit):
     - **It opens the file by path.** ``DecordInit`` reads the whole file and
       hands decord a ``BytesIO``; decord 0.6.0 then crashes the process with
       a segmentation fault (no Python traceback, a DataLoader worker "killed
-      by signal") on an AVI cut short anywhere past its header (measured at
-      every cut from 7 to 97 % of an XVID and an MJPG AVI). Opened by path,
-      the same files give a Python error or decode the frames they still
-      hold (``tests/datasets/test_truncated_videos.py`` checks many cuts in
-      subprocesses). With another ``io_backend`` the bytes are written to a
+      by signal") on an AVI cut short past its header (measured in steps
+      of 3 %: every cut from 10 to 97 % of an XVID AVI, from 7 to 97 % of an
+      MJPG AVI; a cut mp4 raises an error). Opened by path, the same files
+      give a Python error or decode the frames they still hold, and the AVI
+      header, which still declares the full frame count, turns the second
+      case into an error too (``tests/datasets/test_truncated_videos.py``
+      runs many cuts in subprocesses). With another ``io_backend`` the bytes are written to a
       temporary file, opened by path, and the file is removed at once (the
       open reader keeps it readable).
     - **Its errors name the video.** For a file it cannot read,
