@@ -9,13 +9,14 @@ import json
 import logging
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 import numpy as np
+
+from mmstcr.utils import steps
 
 logger = logging.getLogger('proxy_benchmark')
 
@@ -63,29 +64,17 @@ class BenchmarkPlan:
                         f'ucf101_val_split_{self.split}_videos.txt')
 
 
-class StepFailed(RuntimeError):
-    pass
-
-
-def run_step(plan: BenchmarkPlan, name: str, script: str, *args) -> None:
-    """Run one tool; its output goes to ``<work_dir>/logs/<name>.log``
-    (and to the screen with ``verbose``)."""
+def run_step(plan: BenchmarkPlan, name: str, script: str, *args,
+             max_epochs: Optional[int] = None) -> None:
+    """Run one tool; its output goes to ``<work_dir>/logs/<name>.log``, a
+    progress bar to the screen (the full log with ``verbose``)."""
     cmd = [plan.python, osp.join(REPO, script), *map(str, args)]
-    log_dir = osp.join(plan.work_dir, 'logs')
-    os.makedirs(log_dir, exist_ok=True)
-    log_file = osp.join(log_dir, name.replace('/', '_') + '.log')
-    logger.info('%s: %s', name, ' '.join(cmd))
-    start = time.time()
-    with open(log_file, 'w') as log:
-        proc = subprocess.run(
-            cmd, cwd=REPO, stdout=None if plan.verbose else log,
-            stderr=subprocess.STDOUT if not plan.verbose else None)
-    plan.timings[name] = time.time() - start
-    if proc.returncode != 0:
-        with open(log_file) as f:
-            tail = ''.join(f.readlines()[-15:])
-        raise StepFailed(f'step {name} failed (exit {proc.returncode}); log '
-                         f'{log_file}; command:\n  {" ".join(cmd)}\n{tail}')
+    log_file = osp.join(plan.work_dir, 'logs',
+                        name.replace('/', '_') + '.log')
+    logger.debug('%s: %s', name, ' '.join(cmd))
+    plan.timings[name] = steps.run_step(
+        cmd, log_file, name, cwd=REPO, max_epochs=max_epochs,
+        verbose=plan.verbose)
 
 
 # --------------------------------------------------------------- the data
@@ -138,6 +127,90 @@ def write_list(items: List[tuple], path: str) -> str:
     return path
 
 
+def generator_settings(dataset) -> Dict[str, object]:
+    """The generator settings of a benchmark's ``dataset`` config, named as
+    in the ``motion_dataset.json`` the generator writes."""
+    return dict(
+        class_set=dataset['class_set'],
+        background_key=dataset['background_key'],
+        num_classes=dataset['num_classes'],
+        videos_per_class=dataset['videos_per_class'],
+        num_groups=dataset['num_groups'],
+        num_frames=dataset['frames'],
+        height=dataset['height'],
+        width=dataset['width'],
+        seed=dataset['seed'])
+
+
+def check_dataset_settings(data_dir: str, expected: Dict[str, object]
+                           ) -> None:
+    """Refuse to reuse a generated dataset made with other settings: the
+    numbers depend on them."""
+    meta_file = osp.join(data_dir, 'motion_dataset.json')
+    if not osp.exists(meta_file):
+        raise SystemExit(f'{data_dir} has split files but no {meta_file}: '
+                         'delete the folder or pass another work dir')
+    with open(meta_file) as f:
+        found = json.load(f).get('config', {})
+    differ = {
+        key: (found.get(key), value)
+        for key, value in expected.items() if found.get(key) != value
+    }
+    if differ:
+        details = ', '.join(f'{key}: {old!r} there, {new!r} asked'
+                            for key, (old, new) in sorted(differ.items()))
+        raise SystemExit(f'{data_dir} holds a dataset made with other '
+                         f'settings ({details}); delete it or pass another '
+                         'work dir')
+
+
+def prepare_data(plan: BenchmarkPlan, dataset=None) -> None:
+    """Generate ``dataset`` into ``plan.data_root`` (None: the data root is
+    given, use it as it is), then build the split's annotation lists."""
+    if dataset is not None:
+        settings = generator_settings(dataset)
+        if osp.exists(
+                osp.join(plan.data_root, 'ucfTrainTestlist', 'classInd.txt')):
+            check_dataset_settings(plan.data_root, settings)
+        else:
+            run_step(plan, 'data/generate', 'tools/data/make_motion_dataset.py',
+                     plan.data_root, '--class-set', settings['class_set'],
+                     '--background-key', settings['background_key'],
+                     '--num-classes', settings['num_classes'],
+                     '--videos-per-class', settings['videos_per_class'],
+                     '--num-groups', settings['num_groups'], '--frames',
+                     settings['num_frames'], '--height', settings['height'],
+                     '--width', settings['width'], '--seed',
+                     settings['seed'], '--workers', 2, '--no-progress')
+    if not osp.exists(plan.test_list):
+        os.makedirs(plan.ann_dir, exist_ok=True)
+        run_step(plan, 'data/annotations',
+                 'tools/data/ucf101/build_annotations.py', '--split-dir',
+                 osp.join(plan.data_root, 'ucfTrainTestlist'), '--video-root',
+                 plan.video_root, '--out-dir', plan.ann_dir, '--splits',
+                 plan.split, '--workers', 2)
+
+
+def run_benchmark(plan: BenchmarkPlan, dataset=None
+                  ) -> Dict[str, Dict[str, List[float]]]:
+    """Prepare the data and run every seed: ``{method: {metric: [value
+    per seed]}}``."""
+    prepare_data(plan, dataset)
+    num_classes = read_class_count(plan.data_root)
+    logger.info(
+        'protocol %s: pretrain %d epochs on the split-%d train list (labels '
+        'unused); finetune %d epochs on %.0f %% of it with labels; %d '
+        'classes; seeds %s; methods %s', plan.protocol, plan.pretrain_epochs,
+        plan.split, plan.finetune_epochs, 100 * plan.label_fraction,
+        num_classes, plan.seeds, list(plan.methods))
+    start = time.time()
+    per_seed = {}
+    for seed in plan.seeds:
+        per_seed[seed] = run_seed(plan, seed, num_classes)
+        logger.info('seed %d done (%.0f s so far)', seed, time.time() - start)
+    return collect(per_seed)
+
+
 # ----------------------------------------------------------- the options
 def schedule_options(epochs: int, milestone_frac: float = 2 / 3) -> List[str]:
     milestone = max(1, int(round(epochs * milestone_frac)))
@@ -173,7 +246,8 @@ def pretrain(plan: BenchmarkPlan, method: str, seed: int,
     run_step(plan, f'seed{seed}/{method}/pretrain', 'tools/train.py', config,
              '--work-dir', osp.join(run_dir, 'pretrain'), '--seed', seed,
              '--cfg-options', *train_data_options(plan, plan.train_list),
-             *schedule_options(plan.pretrain_epochs))
+             *schedule_options(plan.pretrain_epochs),
+             max_epochs=plan.pretrain_epochs)
     return ckpt
 
 
@@ -192,7 +266,11 @@ def random_init(plan: BenchmarkPlan, seed: int, run_dir: str) -> str:
         set_random_seed(seed)
         model = MODELS.build(
             Config.fromfile(osp.join(REPO, plan.scratch_config)).model)
-        model.init_weights()
+        logging.disable(logging.INFO)  # MMEngine's per-weight init report
+        try:
+            model.init_weights()
+        finally:
+            logging.disable(logging.NOTSET)
         os.makedirs(run_dir, exist_ok=True)
         torch.save(
             dict(meta=dict(seed=seed), state_dict=model.state_dict()), out)
@@ -215,7 +293,7 @@ def finetune_and_test(plan: BenchmarkPlan, method: str, seed: int,
                  *eval_data_options(plan),
                  *schedule_options(plan.finetune_epochs),
                  f'train_cfg.val_interval={plan.finetune_epochs}', *classes,
-                 *hook)
+                 *hook, max_epochs=plan.finetune_epochs)
     test_dir = osp.join(run_dir, 'test')
     try:
         return read_test_metrics(test_dir)

@@ -1,9 +1,13 @@
-"""The quick start's dataset settings and its refusal to reuse a dataset
-generated with other settings."""
+"""The quick start's plan (one seed of the benchmark's low-label protocol),
+and the benchmark's refusal to reuse a dataset generated with other
+settings."""
 import importlib.util
 import os.path as osp
 
 import pytest
+from mmengine import Config
+
+from mmstcr.benchmark import check_dataset_settings, generator_settings
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -19,54 +23,62 @@ def _load_tool(name, *parts):
 quickstart = _load_tool('quickstart', 'quickstart.py')
 make_motion_dataset = _load_tool('make_motion_dataset', 'data',
                                  'make_motion_dataset.py')
+BENCH = Config.fromfile(osp.join(REPO_ROOT, quickstart.BENCHMARK_CFG))
 
 
-def test_num_groups_defaults_to_one_video_per_group():
-    args = quickstart.parse_args(['--videos-per-class', '9'])
-    assert quickstart.dataset_settings(args)['num_groups'] == 9
-    args = quickstart.parse_args(
-        ['--videos-per-class', '9', '--num-groups', '3'])
-    assert quickstart.dataset_settings(args)['num_groups'] == 3
+def test_plan_is_scratch_faithful_and_the_recommended_method(tmp_path):
+    plan = quickstart.make_plan(
+        quickstart.parse_args(['--work-dir', str(tmp_path)]), BENCH)
+    assert list(plan.methods) == ['scratch', 'faithful',
+                                  quickstart.RECOMMENDED]
+    assert plan.seeds == [0] and plan.protocol == 'low-label'
+    assert plan.label_fraction == BENCH.protocols['low-label'][
+        'label_fraction']
+    for config in plan.methods.values():
+        assert config is None or osp.exists(osp.join(REPO_ROOT, config))
+
+
+@pytest.mark.parametrize('method', ['faithful', 'scratch', 'nope'])
+def test_method_must_be_a_counter_measure(method, tmp_path):
+    with pytest.raises(SystemExit, match='counter-measures'):
+        quickstart.make_plan(
+            quickstart.parse_args(['--method', method]), BENCH)
 
 
 @pytest.fixture(scope='module')
 def tiny_dataset(tmp_path_factory):
-    """A real generated dataset (2 classes x 3 videos of 4 frames, 32x32),
-    so the checked keys are those the generator writes."""
+    """A real generated dataset (2 kinds x 3 videos of 4 frames, 32x32), so
+    the checked keys are those the generator writes."""
     out = str(tmp_path_factory.mktemp('motion'))
     assert make_motion_dataset.main([
-        out, '--num-classes', '2', '--videos-per-class', '3',
-        '--num-groups', '3', '--frames', '4', '--height', '32', '--width',
-        '32', '--seed', '5', '--no-progress'
+        out, '--class-set', 'kinds', '--background-key', 'group',
+        '--num-classes', '2', '--videos-per-class', '3', '--num-groups', '3',
+        '--frames', '4', '--height', '32', '--width', '32', '--seed', '5',
+        '--no-progress'
     ]) == 0
     return out
 
 
 def _settings(**changes):
-    settings = dict(
-        num_classes=2,
-        videos_per_class=3,
-        num_groups=3,
-        num_frames=4,
-        height=32,
-        width=32,
-        seed=5)
+    dataset = dict(class_set='kinds', background_key='group', num_classes=2,
+                   videos_per_class=3, num_groups=3, frames=4, height=32,
+                   width=32, seed=5)
+    settings = generator_settings(dataset)
     settings.update(changes)
     return settings
 
 
 def test_same_settings_reuse_the_dataset(tiny_dataset):
-    assert quickstart.check_dataset_settings(tiny_dataset,
-                                             _settings()) is None
+    assert check_dataset_settings(tiny_dataset, _settings()) is None
 
 
-@pytest.mark.parametrize('key, value', [('num_groups', 1),
+@pytest.mark.parametrize('key, value', [('class_set', 'directions'),
+                                        ('background_key', 'class_group'),
                                         ('videos_per_class', 48),
                                         ('seed', 0), ('num_frames', 40)])
 def test_other_settings_are_refused(tiny_dataset, key, value):
     with pytest.raises(SystemExit) as err:
-        quickstart.check_dataset_settings(tiny_dataset,
-                                          _settings(**{key: value}))
+        check_dataset_settings(tiny_dataset, _settings(**{key: value}))
     message = str(err.value)
     assert tiny_dataset in message
     assert f'{key}: {_settings()[key]!r} there, {value!r} asked' in message
@@ -74,4 +86,4 @@ def test_other_settings_are_refused(tiny_dataset, key, value):
 
 def test_split_files_without_metadata_are_refused(tmp_path):
     with pytest.raises(SystemExit, match='motion_dataset.json'):
-        quickstart.check_dataset_settings(str(tmp_path), _settings())
+        check_dataset_settings(str(tmp_path), _settings())

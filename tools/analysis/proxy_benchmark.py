@@ -30,10 +30,10 @@ sys.path.insert(0, REPO)
 
 from mmengine import Config  # noqa: E402
 
-from mmstcr.benchmark import (BenchmarkPlan, StepFailed, best_method,  # noqa
-                              collect, read_class_count, report_table,
-                              run_seed)
-from mmstcr.benchmark.proxy import METRICS, run_step  # noqa: E402
+from mmstcr.benchmark import (BenchmarkPlan, best_method,  # noqa: E402
+                              report_table, run_benchmark)
+from mmstcr.benchmark.proxy import METRICS  # noqa: E402
+from mmstcr.utils.steps import StepError  # noqa: E402
 
 logger = logging.getLogger('proxy_benchmark')
 
@@ -91,26 +91,6 @@ def make_plan(args, cfg) -> BenchmarkPlan:
         verbose=args.verbose)
 
 
-def prepare_data(plan: BenchmarkPlan, cfg, generate: bool) -> None:
-    if generate and not osp.exists(
-            osp.join(plan.data_root, 'ucfTrainTestlist', 'classInd.txt')):
-        d = cfg.dataset
-        run_step(plan, 'data/generate', 'tools/data/make_motion_dataset.py',
-                 plan.data_root, '--class-set', d.class_set,
-                 '--background-key', d.background_key, '--num-classes',
-                 d.num_classes, '--videos-per-class', d.videos_per_class,
-                 '--num-groups', d.num_groups, '--frames', d.frames,
-                 '--height', d.height, '--width', d.width, '--seed', d.seed,
-                 '--workers', 2, '--no-progress')
-    if not osp.exists(plan.test_list):
-        os.makedirs(plan.ann_dir, exist_ok=True)
-        run_step(plan, 'data/annotations',
-                 'tools/data/ucf101/build_annotations.py', '--split-dir',
-                 osp.join(plan.data_root, 'ucfTrainTestlist'), '--video-root',
-                 plan.video_root, '--out-dir', plan.ann_dir, '--splits',
-                 plan.split)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -122,24 +102,11 @@ def main(argv=None) -> int:
     os.makedirs(plan.work_dir, exist_ok=True)
     start = time.time()
     try:
-        prepare_data(plan, cfg, generate=args.data_root is None)
-        num_classes = read_class_count(plan.data_root)
-        logger.info(
-            'protocol %s: pretrain %d epochs on the split-%d train list '
-            '(labels unused); finetune %d epochs on %.0f %% of it with labels;'
-            ' %d classes; seeds %s; methods %s', plan.protocol,
-            plan.pretrain_epochs, plan.split, plan.finetune_epochs,
-            100 * plan.label_fraction, num_classes, plan.seeds,
-            list(plan.methods))
-        per_seed = {}
-        for seed in plan.seeds:
-            per_seed[seed] = run_seed(plan, seed, num_classes)
-            logger.info('seed %d done (%.0f s so far)', seed,
-                        time.time() - start)
-    except StepFailed as err:
+        results = run_benchmark(
+            plan, None if args.data_root else cfg.dataset)
+    except StepError as err:
         logger.error('%s', err)
         return 1
-    results = collect(per_seed)
     table = report_table(results, plan.baseline)
     best = best_method(results, plan.baseline)
     summary = (f'{plan.protocol} protocol, {len(plan.seeds)} seeds, '

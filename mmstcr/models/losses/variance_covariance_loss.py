@@ -19,7 +19,7 @@ class VarianceCovarianceLoss(nn.Module):
 
     The loss is ``var_weight * (v(Z_c) + v(Z_n)) / 2 + cov_weight *
     (c(Z_c) + c(Z_n)) / 2``; both weights are checked to be finite and
-    ``>= 0``.
+    ``>= 0``. A batch of one clip has no spread: the loss is then 0.
 
     Args:
         var_weight (float): Weight of the variance hinge. Defaults to 1.0.
@@ -71,11 +71,14 @@ class VarianceCovarianceLoss(nn.Module):
         Returns:
             torch.Tensor: The weighted scalar loss.
         """
-        if clean.shape != noise.shape or clean.size(0) < 2:
+        if clean.shape != noise.shape:
             raise ValueError(
-                'VarianceCovarianceLoss needs two batches of one shape with '
-                f'at least 2 clips; got {tuple(clean.shape)} and '
-                f'{tuple(noise.shape)}')
+                'VarianceCovarianceLoss needs two batches of one shape; got '
+                f'{tuple(clean.shape)} and {tuple(noise.shape)}')
+        if clean.size(0) < 2:
+            # a spread is undefined for one clip (e.g. the last, partial
+            # batch of an epoch): no term, but keep the graph
+            return clean.sum() * 0.
         z_c, z_n = clean.flatten(1), noise.flatten(1)  # N x D
         var = (self.variance(z_c) + self.variance(z_n)) / 2
         cov = (self.covariance(z_c) + self.covariance(z_n)) / 2

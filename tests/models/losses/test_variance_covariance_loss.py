@@ -36,8 +36,11 @@ def test_checks_its_weights_and_shapes():
     for bad in (-1, float('nan'), float('inf'), 'abc'):
         with pytest.raises(ValueError, match='var_weight'):
             VarianceCovarianceLoss(var_weight=bad)
-    with pytest.raises(ValueError, match='at least 2'):
-        VarianceCovarianceLoss()(torch.randn(1, 4, 2), torch.randn(1, 4, 2))
+    with pytest.raises(ValueError, match='one shape'):
+        VarianceCovarianceLoss()(torch.randn(2, 4, 2), torch.randn(2, 3, 2))
+    one = torch.randn(1, 4, 2, requires_grad=True)
+    zero = VarianceCovarianceLoss()(one, one)
+    assert zero.item() == 0 and zero.requires_grad
 
 
 def test_cosine_consistency_by_hand():

@@ -10,3 +10,4 @@ model = dict(
         norm_cfg=dict(type='BN3d', requires_grad=True)))
 feat_channels = 512
 feat_temporal_size = 2
+feat_spatial_size = 7  # H' = W' at 112 px

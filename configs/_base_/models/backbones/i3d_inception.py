@@ -13,3 +13,4 @@ model = dict(
         norm_eval=False))
 feat_channels = 1024
 feat_temporal_size = 2
+feat_spatial_size = 4  # H' = W' at 112 px

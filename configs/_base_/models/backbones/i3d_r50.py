@@ -18,3 +18,4 @@ model = dict(
         zero_init_residual=False))
 feat_channels = 2048
 feat_temporal_size = 2
+feat_spatial_size = 4  # H' = W' at 112 px
