@@ -203,8 +203,10 @@ def metafile_text(folder: str) -> Optional[str]:
 
 
 def config_folders() -> List[str]:
+    # configs/benchmark/ holds the proxy benchmark's settings, not models
     return sorted(d for d in os.listdir(CONFIGS)
-                  if osp.isdir(osp.join(CONFIGS, d)) and d != '_base_'
+                  if osp.isdir(osp.join(CONFIGS, d))
+                  and d not in ('_base_', 'benchmark')
                   and not d.startswith(('.', '__')))
 
 
