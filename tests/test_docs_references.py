@@ -31,20 +31,7 @@ SKIPPED_ANYWHERE = {'__pycache__', '.pytest_cache', '.git'}
 
 # Files still citing the notes outside the repository; each must still do
 # so (drop the entry once the file cites docs/method.md or docs/install.md).
-PENDING: Set[str] = {
-    'README.md',
-    'configs/_base_/datasets/ucf101_retrieval.py',
-    'configs/_base_/datasets/ucf101_stcr_pretrain.py',
-    'configs/_base_/models/backbones/i3d_inception.py',
-    'configs/_base_/models/backbones/i3d_r50.py',
-    'mmstcr/datasets/retrieval_dataset.py',
-    'mmstcr/datasets/transforms/intra_video_mixup.py',
-    'mmstcr/datasets/transforms/two_view_crop.py',
-    'mmstcr/models/heads/channel_descriptor_head.py',
-    'mmstcr/models/heads/feature_head.py',
-    'mmstcr/models/losses/temporal_consistency_loss.py',
-    'mmstcr/utils/checkpoint.py',
-}
+PENDING: Set[str] = set()
 
 # Between the parts of a citation: spaces, line breaks with their comment
 # marks, punctuation.

@@ -19,7 +19,7 @@ class RetrievalVideoDataset(VideoDataset):
     """The videos of a query list and of a gallery list, each tagged with its
     role.
 
-    Video retrieval and kNN classification (METHOD.md, "Protocols") compare
+    Video retrieval and kNN classification (docs/method.md, "Protocols") compare
     the videos of the test split (queries) with those of the train split
     (gallery). This data set lists the queries, then the gallery, so one
     test loop (``tools/test.py``) extracts the features of both; each sample

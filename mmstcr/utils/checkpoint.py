@@ -1,4 +1,4 @@
-"""Safe, resumable checkpoint loading under torch >= 2.6 (STACK.md item 5).
+"""Safe, resumable checkpoint loading under torch >= 2.6 (docs/install.md, item 5).
 
 torch >= 2.6 loads with ``weights_only=True``: its unpickler builds tensors,
 containers and plain values, and refuses any other global a pickle names, so

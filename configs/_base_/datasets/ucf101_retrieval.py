@@ -1,4 +1,4 @@
-# UCF101 video retrieval and kNN on frozen features (METHOD.md, "Protocols"):
+# UCF101 video retrieval and kNN on frozen features (docs/method.md, "Protocols"):
 # the test split's videos are the queries, the train split's the gallery;
 # each video is 10 clips of 16 frames spread evenly over it, centre crop 112,
 # and its feature is the average over the clips. Every video counts.

@@ -1,7 +1,7 @@
 # STCR pretraining data: UCF101 split 1, train list, no labels used.
 # One temporal window of 16 frames with stride 4 is decoded once; two
 # independent square 112x112 crops of it make the clean and the noise view
-# (METHOD.md, decision 1). The noise view gets the Spatio-Temporal
+# (docs/method.md, decision 1). The noise view gets the Spatio-Temporal
 # Transformation (all 16 flip x rotation codes), then Intra-Video Mixup with
 # lambda ~ Beta(1, 1) (paper, eqs. 2-4).
 # MMAction2's VideoDataset with a checked list and a bad-video policy

@@ -20,12 +20,12 @@ class IntraVideoMixup(BaseTransform):
     adds a static, spatially structured perturbation without changing the
     motion (paper, eq. 4). ``k`` indexes the clip as this transform sees it,
     i.e. after the Spatio-Temporal Transformation when that runs first
-    (``phi(T(x))``, METHOD.md decision 2).
+    (``phi(T(x))``, docs/method.md, decision 2).
 
     ``lambda`` follows one of two laws:
 
     - ``'beta'`` (the paper): ``lambda ~ Beta(alpha, alpha)``.
-    - ``'vtdl'`` (the authors' public VTDL code, METHOD.md decision 8):
+    - ``'vtdl'`` (the authors' public VTDL code, docs/method.md, decision 8):
       ``lambda = U(0, 1) * vtdl_scale``, so ``lambda`` lies in
       ``[0, vtdl_scale)``.
 

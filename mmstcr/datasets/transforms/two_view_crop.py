@@ -1,5 +1,5 @@
 """Two square random crops of one decoded clip: STCR's clean and noise views
-(METHOD.md decision 1)."""
+(docs/method.md, decision 1)."""
 from typing import Dict, List
 
 import numpy as np

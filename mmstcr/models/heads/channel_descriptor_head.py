@@ -13,7 +13,7 @@ class ChannelDescriptorHead(BaseModule):
     """ReLU, then one fully connected layer that turns a clip's
     ``C' x T'`` max-pooled feature into a ``C'``-dim channel descriptor.
 
-    Two readings of the FC (METHOD.md, decision 5):
+    Two readings of the FC (docs/method.md, decision 5):
 
     - ``mode='temporal'`` (default): one linear map over the time axis,
       ``T' -> 1``, shared by all channels (``temporal_size + 1``

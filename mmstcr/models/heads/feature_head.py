@@ -26,7 +26,7 @@ class RetrievalFeatureHead(BaseModule):
     :class:`mmstcr.evaluation.KNNAccuracy`. No L2 normalisation is done
     here: the metrics use cosine similarity.
 
-    The retrieval protocol (METHOD.md, "Protocols") says "max-pooled
+    The retrieval protocol (docs/method.md, "Protocols") says "max-pooled
     (1, 2, 2) and flattened". This head reads it as adaptive max pooling of
     the map to ``1 x 2 x 2`` (``pool_type='max', output_size=(1, 2, 2)``,
     ``D = 4C``; 2048 for a 512-channel R3D-18/R(2+1)D/C3D map): the

@@ -11,7 +11,7 @@ class TemporalConsistencyLoss(nn.Module):
     """Mean squared error between clean and aligned noise descriptors.
 
     ``L_tw = || psi(f_c) - psi(T^-1(f_n)) ||^2`` (eq. 5). The squared norm is
-    read as a mean over batch, channels and time (METHOD.md, decision 4), not
+    read as a mean over batch, channels and time (docs/method.md, decision 4), not
     a sum, so the loss does not grow with ``C'`` or ``T'``.
 
     Args:

@@ -1,5 +1,5 @@
 # I3D backbone as MMAction2 builds it: an inflated ResNet-50 (ResNet3d), not
-# the Inception-v1 I3D of the paper (METHOD.md, decision 9). Trained from
+# the Inception-v1 I3D of the paper (docs/method.md, decision 9). Trained from
 # scratch: no ImageNet inflation, nothing is downloaded.
 # 16x112x112 input -> feature map 2048 x 2 x 4 x 4 (C' x T' x H' x W').
 model = dict(
