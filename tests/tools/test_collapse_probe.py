@@ -1,0 +1,46 @@
+"""tools/analysis/collapse_probe.py on a tiny checkpoint: the table has a
+column per stage, and a checkpoint equal to the random initialisation gives
+ratios of exactly 1."""
+import importlib.util
+import os.path as osp
+
+import torch
+from mmengine import Config
+from mmengine.runner import set_random_seed
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TINY = osp.join(REPO, 'tests', 'data', 'configs', 'tiny_recognizer3d.py')
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location(
+        'collapse_probe', osp.join(REPO, 'tools', 'analysis',
+                                   'collapse_probe.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_random_checkpoint_gives_ratio_one(tmp_path, tiny_video_dataset):
+    from mmaction.registry import MODELS
+    from mmaction.utils import register_all_modules
+
+    import mmstcr  # noqa: F401
+    register_all_modules()
+    cfg = Config.fromfile(TINY)
+    set_random_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    ckpt = str(tmp_path / 'same.pth')
+    torch.save(dict(state_dict=model.state_dict()), ckpt)
+    out = str(tmp_path / 'probe.md')
+    assert _tool().main([
+        TINY, ckpt, '--num-clips', '4', '--out', out, '--cfg-options',
+        f'train_dataloader.dataset.ann_file={tiny_video_dataset.ann_file}',
+        'train_dataloader.dataset.data_prefix.video='
+        f'{tiny_video_dataset.video_dir}'
+    ]) == 0
+    table = open(out).read()
+    assert 'layer1' in table and 'layer4' in table
+    ratios = table.strip().splitlines()[-1].split('|')[2:-1]
+    assert [r.strip() for r in ratios] == ['1.0x'] * len(ratios)

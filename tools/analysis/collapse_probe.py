@@ -1,0 +1,133 @@
+"""Where a pretraining checkpoint has collapsed, and how much gradient its
+stages pass to finetuning, against random initialisation.
+
+    python tools/analysis/collapse_probe.py FINETUNE_CONFIG CHECKPOINT
+        [--num-clips 32] [--seed 0] [--cfg-options K=V ...] [--out probe.md]
+
+``FINETUNE_CONFIG`` is a ``Recognizer3D`` config (its train pipeline and
+list give the clips); ``CHECKPOINT`` an STCR (or any) checkpoint with
+``backbone.*`` weights. For the random initialisation (same seed) and for
+the checkpoint's backbone it measures, on ``--num-clips`` training clips in
+train mode:
+
+- ``feat_std_ratio`` of every backbone stage (the collapse signal that
+  STCR pretraining logs: spread over clips of the L2-normalised spatially
+  max-pooled map, times ``sqrt(D)``);
+- the norm of the finetuning loss's gradient in every stage and in the
+  head, at the first step (the new head is the same in both).
+
+It prints a Markdown table (docs/collapse.md shows one).
+"""
+import argparse
+import logging
+import os.path as osp
+import sys
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.dataset import pseudo_collate  # noqa: E402
+from mmengine.runner import set_random_seed  # noqa: E402
+
+from mmstcr.models.recognizers import collapse_signal  # noqa: E402
+from mmstcr.models.recognizers.collapse_signal import \
+    default_stage_names  # noqa: E402
+from mmstcr.models.utils import (load_backbone_strict,  # noqa: E402
+                                 load_state_dict_file, split_by_prefix)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--num-clips', type=int, default=32)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--out', help='write the table here')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(argv)
+
+
+def probe(model, batch, stages):
+    """``({stage: feat_std_ratio}, {stage: grad norm})`` of one batch."""
+    maps = {}
+    hooks = [
+        model.backbone.get_submodule(name).register_forward_hook(
+            lambda mod, args, out, name=name: maps.__setitem__(
+                name, out.detach())) for name in stages
+    ]
+    model.train()
+    model.zero_grad()
+    data = model.data_preprocessor(batch, True)
+    loss = model(**data, mode='loss')['loss_cls']
+    loss.backward()
+    for hook in hooks:
+        hook.remove()
+    spread = {
+        name: collapse_signal(maps[name].amax(dim=(3, 4)))['feat_std_ratio']
+        .item()
+        for name in stages
+    }
+    grads = {}
+    for name in stages + ['cls_head']:
+        module = (model.cls_head if name == 'cls_head' else
+                  model.backbone.get_submodule(name))
+        grads[name] = float(
+            sum(p.grad.norm()**2 for p in module.parameters()
+                if p.grad is not None)**0.5)
+    return spread, grads
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.disable(logging.INFO)  # MMEngine's init and dataset reports
+    import mmstcr  # noqa: F401
+    from mmaction.registry import DATASETS, MODELS
+    from mmaction.utils import register_all_modules
+    register_all_modules()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    index = np.random.RandomState(args.seed).permutation(
+        len(dataset))[:args.num_clips]
+    batch = pseudo_collate([dataset[int(i)] for i in index])
+    rows = {}
+    for name, ckpt in (('random init', None), ('checkpoint',
+                                               args.checkpoint)):
+        set_random_seed(args.seed)
+        model = MODELS.build(cfg.model)
+        model.init_weights()
+        if ckpt is not None:
+            state, _ = load_state_dict_file(ckpt)
+            load_backbone_strict(model.backbone,
+                                 split_by_prefix(state, 'backbone.')[0], ckpt)
+        stages = default_stage_names(model.backbone)
+        rows[name] = probe(model, batch, stages)
+    stages = list(rows['random init'][0])
+    head = ['| measure | ' + ' | '.join(stages + ['head']) + ' |',
+            '|---|' + '---:|' * (len(stages) + 1)]
+    lines = list(head)
+    for name, (spread, grads) in rows.items():
+        lines.append(f'| feat_std_ratio, {name} | ' +
+                     ' | '.join(f'{spread[s]:.3f}' for s in stages) + ' | - |')
+    for name, (spread, grads) in rows.items():
+        lines.append(f'| gradient norm, {name} | ' +
+                     ' | '.join(f'{grads[s]:.4f}'
+                                for s in stages + ['cls_head']) + ' |')
+    ratio = [rows['random init'][1][s] / max(rows['checkpoint'][1][s], 1e-12)
+             for s in stages + ['cls_head']]
+    lines.append('| gradient ratio, random / checkpoint | ' +
+                 ' | '.join(f'{r:.1f}x' for r in ratio) + ' |')
+    table = '\n'.join(lines)
+    print(table)
+    if args.out:
+        with open(args.out, 'w') as f:
+            f.write(table + '\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
