@@ -89,7 +89,7 @@ def write_figures(plan) -> list:
         osp.join(plan.work_dir, 'pretrain_curves.png'),
         osp.join(plan.work_dir, 'finetune_curves.png')
     ]
-    plot_curves([osp.join(seed_dir, m, 'pretrain') for m in pretrained],
+    plot_curves([plan.pretrain_dir(plan.seeds[0], m) for m in pretrained],
                 ['loss_tw', 'feat_std_ratio', 'feat_std_ratio/layer3'],
                 figures[0],
                 labels=pretrained)

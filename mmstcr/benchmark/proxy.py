@@ -45,6 +45,13 @@ class BenchmarkPlan:
     verbose: bool = False
     timings: Dict[str, float] = field(default_factory=dict)
 
+    def pretrain_dir(self, seed: int, method: str) -> str:
+        """Pretraining does not depend on the protocol (both pretrain on
+        the split's whole train list), so the protocols of one benchmark
+        work dir share it: ``<work_dir>/../pretrain/seed<s>/<method>``."""
+        return osp.join(
+            osp.dirname(self.work_dir), 'pretrain', f'seed{seed}', method)
+
     @property
     def ann_dir(self) -> str:
         return osp.join(self.work_dir, 'annotations')
@@ -237,22 +244,23 @@ def eval_data_options(plan: BenchmarkPlan) -> List[str]:
 
 
 # --------------------------------------------------------------- the runs
-def pretrain(plan: BenchmarkPlan, method: str, seed: int,
-             run_dir: str) -> Optional[str]:
+def pretrain(plan: BenchmarkPlan, method: str, seed: int) -> Optional[str]:
     config = plan.methods[method]
-    ckpt = osp.join(run_dir, 'pretrain', f'epoch_{plan.pretrain_epochs}.pth')
+    pre_dir = plan.pretrain_dir(seed, method)
+    ckpt = osp.join(pre_dir, f'epoch_{plan.pretrain_epochs}.pth')
     if config is None or osp.exists(ckpt):
         return None if config is None else ckpt
     run_step(plan, f'seed{seed}/{method}/pretrain', 'tools/train.py', config,
-             '--work-dir', osp.join(run_dir, 'pretrain'), '--seed', seed,
+             '--work-dir', pre_dir, '--seed', seed,
              '--cfg-options', *train_data_options(plan, plan.train_list),
              *schedule_options(plan.pretrain_epochs),
              max_epochs=plan.pretrain_epochs)
     return ckpt
 
 
-def random_init(plan: BenchmarkPlan, seed: int, run_dir: str) -> str:
+def random_init(plan: BenchmarkPlan, seed: int) -> str:
     """The randomly initialised backbone of the baseline, for kNN/R@1."""
+    run_dir = plan.pretrain_dir(seed, plan.baseline)
     out = osp.join(run_dir, 'random_init.pth')
     if not osp.exists(out):
         import torch
@@ -373,18 +381,18 @@ def run_seed(plan: BenchmarkPlan, seed: int, num_classes: int
     out = {}
     for method in plan.methods:
         run_dir = osp.join(seed_dir, method)
-        ckpt = pretrain(plan, method, seed, run_dir)
+        ckpt = pretrain(plan, method, seed)
         test = finetune_and_test(plan, method, seed, run_dir, ckpt, labelled,
                                  num_classes)
         frozen = frozen_eval(plan, method, seed, run_dir,
-                             ckpt or random_init(plan, seed, run_dir),
+                             ckpt or random_init(plan, seed),
                              labelled)
         out[method] = {
             'top-1': test['acc/top1'],
             'kNN': frozen[f'knn/top1_k{plan.knn_k}'],
             'R@1': frozen['retrieval/R@1'],
             'feat_std_ratio': (last_value(
-                osp.join(run_dir, 'pretrain'), 'feat_std_ratio')
+                plan.pretrain_dir(seed, method), 'feat_std_ratio')
                                if ckpt else float('nan')),
             'finetune_loss_drop': loss_drop(osp.join(run_dir, 'finetune')),
         }
