@@ -1,13 +1,14 @@
-# STCR pretraining of C3D on UCF101 split 1 (train list, labels
-# unused), the settings of c3d_ucf101_pretrain.py, with
-# BYOL's guard against collapse (Grill et al., NeurIPS 2020; docs/collapse.md):
-# the clean descriptor comes from a momentum copy of the backbone (MMEngine's
-# ExponentialMovingAverage, momentum 0.01, i.e. BYOL's tau = 0.99, updated
-# every step), a predictor MLP maps the noise descriptor, and L_tw is taken on
-# unit-length descriptors. An addition to the paper.
+# STCR pretraining of C3D on UCF101 split 1 (train list, labels unused), the
+# settings of c3d_ucf101_pretrain.py, with BYOL's guard against collapse (Grill
+# et al., NeurIPS 2020; docs/collapse.md): the clean descriptor comes from a
+# momentum copy of the backbone (MMEngine's ExponentialMovingAverage, momentum
+# 0.01, i.e. BYOL's tau = 0.99, updated every step), a predictor MLP maps the
+# noise descriptor, and L_tw is taken on unit-length descriptors. An addition
+# to the paper.
 #   tools/dist_train.sh configs/stcr/c3d_ucf101_pretrain_byol.py 8
 # Finetune its last checkpoint with configs/finetune/c3d_*_stcr.py and
-# `--cfg-options custom_hooks.0.checkpoint=work_dirs/c3d_ucf101_pretrain_byol/epoch_50.pth`.
+#   --cfg-options custom_hooks.0.checkpoint=\
+#   work_dirs/c3d_ucf101_pretrain_byol/epoch_50.pth
 _base_ = ['./c3d_ucf101_pretrain.py']
 
 model = dict(

@@ -1,15 +1,15 @@
-# STCR pretraining of C3D on UCF101 split 1 (train list, labels
-# unused), the settings of c3d_ucf101_pretrain.py, with
-# the authors' recipe against collapse (docs/collapse.md; docs/method.md,
-# decision 10): the paper's L_tw + 0.1 L_cw, plus a 16-way classifier of the
-# STT code the pipeline recorded, read from the noise path's map (1x1x1 conv,
-# BN without affine, ReLU, FC over the flattened T' x H' x W' layout). Its
-# cross-entropy is weighted 0.1: the authors' public code trains
-# `cls_loss + 10 * consistency`, the same 1 : 10 ratio. An addition to the
-# paper's loss (its section 3.1 names a "pretext task head").
+# STCR pretraining of C3D on UCF101 split 1 (train list, labels unused), the
+# settings of c3d_ucf101_pretrain.py, with the authors' recipe against collapse
+# (docs/collapse.md; docs/method.md, decision 10): the paper's L_tw + 0.1 L_cw,
+# plus a 16-way classifier of the STT code the pipeline recorded, read from the
+# noise path's map (1x1x1 conv, BN without affine, ReLU, FC over the flattened
+# T' x H' x W' layout). Its cross-entropy is weighted 0.1: the authors' public
+# code trains `cls_loss + 10 * consistency`, the same 1 : 10 ratio. An addition
+# to the paper's loss (its section 3.1 names a "pretext task head").
 #   tools/dist_train.sh configs/stcr/c3d_ucf101_pretrain_stt-head.py 8
 # Finetune its last checkpoint with configs/finetune/c3d_*_stcr.py and
-# `--cfg-options custom_hooks.0.checkpoint=work_dirs/c3d_ucf101_pretrain_stt-head/epoch_50.pth`.
+#   --cfg-options custom_hooks.0.checkpoint=\
+#   work_dirs/c3d_ucf101_pretrain_stt-head/epoch_50.pth
 _base_ = ['./c3d_ucf101_pretrain.py']
 
 model = dict(

@@ -1,5 +1,5 @@
-# STCR pretraining of I3D (MMAction2 inflated ResNet-50) on UCF101 split 1 (train list, labels
-# unused), the settings of i3d_ucf101_pretrain.py, with
+# STCR pretraining of I3D (MMAction2 inflated ResNet-50) on UCF101 split 1
+# (train list, labels unused), the settings of i3d_ucf101_pretrain.py, with
 # BYOL's guard against collapse (Grill et al., NeurIPS 2020; docs/collapse.md):
 # the clean descriptor comes from a momentum copy of the backbone (MMEngine's
 # ExponentialMovingAverage, momentum 0.01, i.e. BYOL's tau = 0.99, updated
@@ -7,7 +7,8 @@
 # unit-length descriptors. An addition to the paper.
 #   tools/dist_train.sh configs/stcr/i3d_ucf101_pretrain_byol.py 8
 # Finetune its last checkpoint with configs/finetune/i3d_*_stcr.py and
-# `--cfg-options custom_hooks.0.checkpoint=work_dirs/i3d_ucf101_pretrain_byol/epoch_50.pth`.
+#   --cfg-options custom_hooks.0.checkpoint=\
+#   work_dirs/i3d_ucf101_pretrain_byol/epoch_50.pth
 _base_ = ['./i3d_ucf101_pretrain.py']
 
 model = dict(

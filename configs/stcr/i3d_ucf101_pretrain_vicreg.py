@@ -1,13 +1,14 @@
-# STCR pretraining of I3D (MMAction2 inflated ResNet-50) on UCF101 split 1 (train list, labels
-# unused), the settings of i3d_ucf101_pretrain.py, with
+# STCR pretraining of I3D (MMAction2 inflated ResNet-50) on UCF101 split 1
+# (train list, labels unused), the settings of i3d_ucf101_pretrain.py, with
 # VICReg's guard against collapse (Bardes et al., ICLR 2022; docs/collapse.md):
 # the paper's L_tw + 0.1 L_cw, with L_tw as VICReg's invariance term, plus the
 # variance hinge and the covariance penalty on the psi descriptors of both
-# views (VICReg's 25 : 25 : 1 weights, scaled so invariance keeps weight 1).
-# An addition to the paper.
+# views (VICReg's 25 : 25 : 1 weights, scaled so invariance keeps weight 1). An
+# addition to the paper.
 #   tools/dist_train.sh configs/stcr/i3d_ucf101_pretrain_vicreg.py 8
 # Finetune its last checkpoint with configs/finetune/i3d_*_stcr.py and
-# `--cfg-options custom_hooks.0.checkpoint=work_dirs/i3d_ucf101_pretrain_vicreg/epoch_50.pth`.
+#   --cfg-options custom_hooks.0.checkpoint=\
+#   work_dirs/i3d_ucf101_pretrain_vicreg/epoch_50.pth
 _base_ = ['./i3d_ucf101_pretrain.py']
 
 model = dict(

@@ -1,12 +1,13 @@
-# STCR pretraining of R(2+1)D-18 on UCF101 split 1 (train list, labels
-# unused), the settings of r2plus1d_ucf101_pretrain.py, with
-# SimSiam's guard against collapse (Chen & He, CVPR 2021; docs/collapse.md):
-# stop-gradient on the clean descriptor, a predictor MLP (bottleneck C'/4) on
-# the noise descriptor at every time step, and L_tw on unit-length
-# descriptors (2 - 2 cos). An addition to the paper.
+# STCR pretraining of R(2+1)D-18 on UCF101 split 1 (train list, labels unused),
+# the settings of r2plus1d_ucf101_pretrain.py, with SimSiam's guard against
+# collapse (Chen & He, CVPR 2021; docs/collapse.md): stop-gradient on the clean
+# descriptor, a predictor MLP (bottleneck C'/4) on the noise descriptor at
+# every time step, and L_tw on unit-length descriptors (2 - 2 cos). An addition
+# to the paper.
 #   tools/dist_train.sh configs/stcr/r2plus1d_ucf101_pretrain_simsiam.py 8
 # Finetune its last checkpoint with configs/finetune/r2plus1d_*_stcr.py and
-# `--cfg-options custom_hooks.0.checkpoint=work_dirs/r2plus1d_ucf101_pretrain_simsiam/epoch_50.pth`.
+#   --cfg-options custom_hooks.0.checkpoint=\
+#   work_dirs/r2plus1d_ucf101_pretrain_simsiam/epoch_50.pth
 _base_ = ['./r2plus1d_ucf101_pretrain.py']
 
 model = dict(

@@ -15,7 +15,8 @@ class Summary:
     n: int
 
     def format(self, scale: float = 100., digits: int = 1) -> str:
-        return f'{self.mean * scale:.{digits}f} ± {self.std * scale:.{digits}f}'
+        mean, std = self.mean * scale, self.std * scale
+        return f'{mean:.{digits}f} ± {std:.{digits}f}'
 
 
 @dataclass(frozen=True)
