@@ -208,6 +208,10 @@ class InceptionI3D(BaseModule):
             Defaults to None.
     """
 
+    # The output of each stage, which STCRRecognizer's per-stage collapse
+    # signal watches.
+    stage_names = ('conv2c', 'mixed_3c', 'mixed_4f', 'mixed_5c')
+
     def __init__(self,
                  in_channels: int = 3,
                  width_mult: float = 1.0,
