@@ -44,3 +44,31 @@ def test_random_checkpoint_gives_ratio_one(tmp_path, tiny_video_dataset):
     assert 'layer1' in table and 'layer4' in table
     ratios = table.strip().splitlines()[-1].split('|')[2:-1]
     assert [r.strip() for r in ratios] == ['1.0x'] * len(ratios)
+
+
+def test_short_finetunings_cover_the_four_variants(tmp_path,
+                                                   tiny_video_dataset):
+    from mmaction.registry import MODELS
+    from mmaction.utils import register_all_modules
+
+    import mmstcr  # noqa: F401
+    register_all_modules()
+    set_random_seed(1)
+    model = MODELS.build(Config.fromfile(TINY).model)
+    model.init_weights()
+    ckpt = str(tmp_path / 'other.pth')
+    torch.save(dict(state_dict=model.state_dict()), ckpt)
+    out = str(tmp_path / 'probe.md')
+    data = tiny_video_dataset
+    opts = [f'{split}_dataloader.dataset.{key}'
+            for split in ('train', 'val')
+            for key in (f'ann_file={data.ann_file}',
+                        f'data_prefix.video={data.video_dir}')]
+    assert _tool().main([
+        TINY, ckpt, '--num-clips', '4', '--finetune-steps', '2',
+        '--num-train-clips', '6', '--out', out, '--cfg-options', *opts
+    ]) == 0
+    table = open(out).read()
+    for name in ('| random init |', '| checkpoint |', 'head dropout 0',
+                 'last stage re-initialised'):
+        assert name in table

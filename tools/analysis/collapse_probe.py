@@ -16,9 +16,17 @@ train mode:
 - the norm of the finetuning loss's gradient in every stage and in the
   head, at the first step (the new head is the same in both).
 
-It prints a Markdown table (docs/collapse.md shows one).
+It prints a Markdown table (docs/collapse.md shows one). With
+``--finetune-steps N`` it also finetunes, from the same clips, ``N`` steps
+of the config's optimiser and batch size for each of: the random
+initialisation, the checkpoint, the checkpoint with the head's dropout off,
+and the checkpoint with its last stage re-initialised; then it reports the
+mean training loss of the first and last 10 steps and the top-1 of the
+config's validation videos (one clip each). This separates the candidate
+causes of a stalled finetuning.
 """
 import argparse
+import copy
 import logging
 import os.path as osp
 import sys
@@ -46,6 +54,10 @@ def parse_args(argv=None):
     parser.add_argument('--num-clips', type=int, default=32)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='write the table here')
+    parser.add_argument('--finetune-steps', type=int, default=0)
+    parser.add_argument(
+        '--num-train-clips', type=int, default=120,
+        help='clips the short finetunings draw their batches from')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -80,6 +92,51 @@ def probe(model, batch, stages):
     return spread, grads
 
 
+def short_finetune(model, train, val, cfg, steps, seed):
+    """``(first-10 mean loss, last-10 mean loss, val top-1)``."""
+    from mmengine.optim import build_optim_wrapper
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    rng = np.random.RandomState(seed + 1)
+    size = cfg.train_dataloader.batch_size
+    losses = []
+    model.train()
+    for _ in range(steps):
+        pick = rng.choice(len(train), size, replace=False)
+        data = model.data_preprocessor(
+            pseudo_collate([train[i] for i in pick]), True)
+        loss = model(**data, mode='loss')['loss_cls']
+        optim.update_params(loss)
+        losses.append(loss.item())
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(val), 16):
+            data = model.data_preprocessor(pseudo_collate(val[i:i + 16]),
+                                           False)
+            for sample in model(**data, mode='predict'):
+                correct += int(
+                    sample.pred_scores.item.argmax().item() == int(
+                        sample.gt_labels.item))
+    return (float(np.mean(losses[:10])), float(np.mean(losses[-10:])),
+            correct / max(1, len(val)))
+
+
+def finetune_table(cfg, args, build, train, val) -> str:
+    lines = ['| finetuning from | loss, first 10 steps | loss, last 10 '
+             'steps | val top-1 |', '|---|---:|---:|---:|']
+    variants = (('random init', dict(load=False)), ('checkpoint', dict()),
+                ('checkpoint, head dropout 0', dict(dropout=0.)),
+                ('checkpoint, last stage re-initialised',
+                 dict(reinit_last=True)))
+    for name, kwargs in variants:
+        model = build(**kwargs)
+        first, last, top1 = short_finetune(model, train, val, cfg,
+                                           args.finetune_steps, args.seed)
+        lines.append(f'| {name} | {first:.3f} | {last:.3f} | '
+                     f'{100 * top1:.1f} |')
+    return '\n'.join(lines)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.disable(logging.INFO)  # MMEngine's init and dataset reports
@@ -94,16 +151,29 @@ def main(argv=None) -> int:
     index = np.random.RandomState(args.seed).permutation(
         len(dataset))[:args.num_clips]
     batch = pseudo_collate([dataset[int(i)] for i in index])
-    rows = {}
-    for name, ckpt in (('random init', None), ('checkpoint',
-                                               args.checkpoint)):
+    state = split_by_prefix(load_state_dict_file(args.checkpoint)[0],
+                            'backbone.')[0]
+
+    def build(load=True, dropout=None, reinit_last=False):
         set_random_seed(args.seed)
-        model = MODELS.build(cfg.model)
+        model_cfg = copy.deepcopy(cfg.model)
+        if dropout is not None:
+            model_cfg.cls_head.dropout_ratio = dropout
+        model = MODELS.build(model_cfg)
         model.init_weights()
-        if ckpt is not None:
-            state, _ = load_state_dict_file(ckpt)
-            load_backbone_strict(model.backbone,
-                                 split_by_prefix(state, 'backbone.')[0], ckpt)
+        if load:
+            weights = dict(state)
+            if reinit_last:  # keep the last stage's random weights
+                last = default_stage_names(model.backbone)[-1] + '.'
+                fresh = model.backbone.state_dict()
+                weights.update({k: v for k, v in fresh.items()
+                                if k.startswith(last)})
+            load_backbone_strict(model.backbone, weights, args.checkpoint)
+        return model
+
+    rows = {}
+    for name, load in (('random init', False), ('checkpoint', True)):
+        model = build(load=load)
         stages = default_stage_names(model.backbone)
         rows[name] = probe(model, batch, stages)
     stages = list(rows['random init'][0])
@@ -122,6 +192,13 @@ def main(argv=None) -> int:
     lines.append('| gradient ratio, random / checkpoint | ' +
                  ' | '.join(f'{r:.1f}x' for r in ratio) + ' |')
     table = '\n'.join(lines)
+    if args.finetune_steps > 0:
+        train_index = np.random.RandomState(args.seed).permutation(
+            len(dataset))[:args.num_train_clips]
+        train = [dataset[int(i)] for i in train_index]
+        val_set = DATASETS.build(cfg.val_dataloader.dataset)
+        val = [val_set[i] for i in range(len(val_set))]
+        table += '\n\n' + finetune_table(cfg, args, build, train, val)
     print(table)
     if args.out:
         with open(args.out, 'w') as f:
