@@ -60,24 +60,9 @@ def make_plan(args, cfg):
             f'{BENCHMARK_CFG}: '
             f'{[m for m in cfg.methods if m not in ("scratch", "faithful")]}'
             f'; got {args.method!r}')
-    protocol = cfg.protocols['low-label']
-    work_dir = osp.abspath(args.work_dir)
-    return BenchmarkPlan(
-        work_dir=osp.join(work_dir, 'low-label'),
-        data_root=osp.join(work_dir, 'data'),
-        methods={m: cfg.methods[m]
-                 for m in ('scratch', 'faithful', args.method)},
-        baseline=cfg.baseline,
-        seeds=[args.seed],
-        protocol='low-label',
-        label_fraction=protocol['label_fraction'],
-        pretrain_epochs=cfg.pretrain_epochs,
-        finetune_epochs=protocol['finetune_epochs'],
-        scratch_config=cfg.scratch_config,
-        finetune_config=cfg.finetune_config,
-        retrieval_config=cfg.retrieval_config,
-        knn_k=cfg.knn_k,
-        split=cfg.split,
+    return BenchmarkPlan.from_config(
+        cfg, 'low-label', args.work_dir,
+        ['scratch', 'faithful', args.method], [args.seed],
         verbose=args.verbose)
 
 

@@ -45,6 +45,36 @@ class BenchmarkPlan:
     verbose: bool = False
     timings: Dict[str, float] = field(default_factory=dict)
 
+    @classmethod
+    def from_config(cls, cfg, protocol: str, root: str, methods: List[str],
+                    seeds: List[int], data_root: Optional[str] = None,
+                    verbose: bool = False) -> 'BenchmarkPlan':
+        """A plan from a benchmark config (``configs/benchmark/``): the
+        protocol's work dir is ``<root>/<protocol>``, the generated data
+        ``<root>/data`` unless ``data_root`` is given."""
+        if protocol not in cfg.protocols:
+            raise ValueError(f'unknown protocol {protocol!r}; the config has '
+                             f'{list(cfg.protocols)}')
+        settings = cfg.protocols[protocol]
+        root = osp.abspath(root)
+        return cls(
+            work_dir=osp.join(root, protocol),
+            data_root=(osp.abspath(data_root)
+                       if data_root else osp.join(root, 'data')),
+            methods={m: cfg.methods[m] for m in methods},
+            baseline=cfg.baseline,
+            seeds=list(seeds),
+            protocol=protocol,
+            label_fraction=settings['label_fraction'],
+            pretrain_epochs=cfg.pretrain_epochs,
+            finetune_epochs=settings['finetune_epochs'],
+            scratch_config=cfg.scratch_config,
+            finetune_config=cfg.finetune_config,
+            retrieval_config=cfg.retrieval_config,
+            knn_k=cfg.knn_k,
+            split=cfg.split,
+            verbose=verbose)
+
     def pretrain_dir(self, seed: int, method: str) -> str:
         """Pretraining does not depend on the protocol (both pretrain on
         the split's whole train list), so the protocols of one benchmark

@@ -67,28 +67,11 @@ def make_plan(args, cfg) -> BenchmarkPlan:
                          f'{args.config} has {list(methods)}')
     if cfg.baseline not in chosen:
         chosen = [cfg.baseline] + chosen
-    protocol = cfg.protocols[args.protocol]
-    work_dir = osp.abspath(osp.join(args.work_dir, args.protocol))
-    data_root = (osp.abspath(args.data_root) if args.data_root else
-                 osp.join(osp.abspath(args.work_dir), 'data'))
     if args.seeds < 1:
         raise SystemExit(f'--seeds must be >= 1, got {args.seeds}')
-    return BenchmarkPlan(
-        work_dir=work_dir,
-        data_root=data_root,
-        methods={m: methods[m] for m in chosen},
-        baseline=cfg.baseline,
-        seeds=list(range(args.seeds)),
-        protocol=args.protocol,
-        label_fraction=protocol['label_fraction'],
-        pretrain_epochs=cfg.pretrain_epochs,
-        finetune_epochs=protocol['finetune_epochs'],
-        scratch_config=cfg.scratch_config,
-        finetune_config=cfg.finetune_config,
-        retrieval_config=cfg.retrieval_config,
-        knn_k=cfg.knn_k,
-        split=cfg.split,
-        verbose=args.verbose)
+    return BenchmarkPlan.from_config(
+        cfg, args.protocol, args.work_dir, chosen, range(args.seeds),
+        data_root=args.data_root, verbose=args.verbose)
 
 
 def main(argv=None) -> int:
