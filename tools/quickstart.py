@@ -30,7 +30,7 @@ sys.path.insert(0, REPO)
 
 BENCHMARK_CFG = 'configs/benchmark/stcr_proxy_motion.py'
 # The counter-measure README recommends, from the benchmark over seeds.
-RECOMMENDED = 'vicreg'
+RECOMMENDED = 'simsiam'
 
 logger = logging.getLogger('quickstart')
 

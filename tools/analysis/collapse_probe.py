@@ -14,7 +14,10 @@ train mode:
   STCR pretraining logs: spread over clips of the L2-normalised spatially
   max-pooled map, times ``sqrt(D)``);
 - the norm of the finetuning loss's gradient in every stage and in the
-  head, at the first step (the new head is the same in both).
+  head, at the first step (the new head is the same in both);
+- how invariant every stage is to a left-right flip: the mean cosine
+  similarity of a clip's globally pooled features and its flip's (1 means
+  the stage cannot tell a motion from its mirror image).
 
 It prints a Markdown table (docs/collapse.md shows one). With
 ``--finetune-steps N`` it also finetunes, from the same clips, ``N`` steps
@@ -62,8 +65,32 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def flip_similarity(model, inputs, stages):
+    """``{stage: mean cosine similarity}`` of each clip's globally pooled
+    stage features and those of its left-right flip (1 = invariant)."""
+    clips = inputs.flatten(0, 1)  # N x C x T x H x W
+    pooled = {}
+    hooks = [
+        model.backbone.get_submodule(name).register_forward_hook(
+            lambda mod, args, out, name=name: pooled.setdefault(
+                name, []).append(out.mean(dim=(2, 3, 4))))
+        for name in stages
+    ]
+    with torch.no_grad():
+        model.backbone(clips)
+        model.backbone(clips.flip(-1))
+    for hook in hooks:
+        hook.remove()
+    return {
+        name: torch.nn.functional.cosine_similarity(
+            pooled[name][0], pooled[name][1], dim=1).mean().item()
+        for name in stages
+    }
+
+
 def probe(model, batch, stages):
-    """``({stage: feat_std_ratio}, {stage: grad norm})`` of one batch."""
+    """``({stage: feat_std_ratio}, {stage: grad norm}, {stage: flip
+    similarity})`` of one batch."""
     maps = {}
     hooks = [
         model.backbone.get_submodule(name).register_forward_hook(
@@ -77,6 +104,7 @@ def probe(model, batch, stages):
     loss.backward()
     for hook in hooks:
         hook.remove()
+    flips = flip_similarity(model, data['inputs'], stages)
     spread = {
         name: collapse_signal(maps[name].amax(dim=(3, 4)))['feat_std_ratio']
         .item()
@@ -89,7 +117,7 @@ def probe(model, batch, stages):
         grads[name] = float(
             sum(p.grad.norm()**2 for p in module.parameters()
                 if p.grad is not None)**0.5)
-    return spread, grads
+    return spread, grads, flips
 
 
 def short_finetune(model, train, val, cfg, steps, seed):
@@ -180,10 +208,13 @@ def main(argv=None) -> int:
     head = ['| measure | ' + ' | '.join(stages + ['head']) + ' |',
             '|---|' + '---:|' * (len(stages) + 1)]
     lines = list(head)
-    for name, (spread, grads) in rows.items():
+    for name, (spread, grads, flips) in rows.items():
         lines.append(f'| feat_std_ratio, {name} | ' +
                      ' | '.join(f'{spread[s]:.3f}' for s in stages) + ' | - |')
-    for name, (spread, grads) in rows.items():
+    for name, (spread, grads, flips) in rows.items():
+        lines.append(f'| left-right flip similarity, {name} | ' +
+                     ' | '.join(f'{flips[s]:.3f}' for s in stages) + ' | - |')
+    for name, (spread, grads, flips) in rows.items():
         lines.append(f'| gradient norm, {name} | ' +
                      ' | '.join(f'{grads[s]:.4f}'
                                 for s in stages + ['cls_head']) + ' |')
