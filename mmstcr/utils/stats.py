@@ -15,7 +15,10 @@ class Summary:
     n: int
 
     def format(self, scale: float = 100., digits: int = 1) -> str:
+        """``'mean ± std'``, or the value alone for a single seed."""
         mean, std = self.mean * scale, self.std * scale
+        if self.n == 1:
+            return f'{mean:.{digits}f}'
         return f'{mean:.{digits}f} ± {std:.{digits}f}'
 
 

@@ -60,3 +60,28 @@ def test_num_workers_zero_turns_persistent_workers_off(tensorboard_run):
     assert ('num_workers=0: persistent_workers turned off in '
             'train_dataloader') in output
     assert 'persistent_workers option needs' not in output
+
+
+def test_cfg_options_switch_writes_event_files(make_video_dataset,
+                                               run_command, tmp_path):
+    """The form documented for MMAction2's own train.py: replace the local
+    backend through --cfg-options."""
+    videos = make_video_dataset(
+        num_videos=8, num_classes=2, num_frames=32, size=64)
+    result = run_command([
+        'python', TRAIN, CONFIG, '--work-dir', tmp_path, '--seed', '0',
+        '--cfg-options', 'train_cfg.max_epochs=1',
+        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+        'default_hooks.logger.interval=1',
+        'default_hooks.checkpoint.interval=1',
+        'visualizer.vis_backends.0.type=TensorboardVisBackend',
+        *videos.cli_cfg_options(['train'])
+    ])
+    assert result.returncode == 0, result.stdout[-4000:]
+    events = glob.glob(
+        osp.join(str(tmp_path), '*', 'vis_data', 'events.out.tfevents.*'))
+    assert len(events) == 1, events
+    accumulator = EventAccumulator(events[0])
+    accumulator.Reload()
+    assert {'loss_tw', 'feat_std_ratio/layer4'} <= set(
+        accumulator.Tags()['scalars'])

@@ -12,6 +12,7 @@ def test_summarize_by_hand():
     assert s.std == pytest.approx(0.2)  # sqrt(((.2)^2 + 0 + (.2)^2) / 2)
     assert s.format() == '40.0 ± 20.0'
     assert summarize([0.5]).std == 0
+    assert summarize([0.5]).format() == '50.0'  # one seed: no spread
 
 
 def test_paired_difference_t_interval_by_hand():
