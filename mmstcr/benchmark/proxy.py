@@ -361,43 +361,33 @@ def frozen_eval(plan: BenchmarkPlan, method: str, seed: int, run_dir: str,
     return read_test_metrics(ret_dir)
 
 
-def training_losses(work_dir: str) -> List[tuple]:
-    """``(epoch, loss)`` of every logged training iteration of a run."""
-    from mmstcr.utils.results import latest_run_dir
-    run = latest_run_dir(work_dir, has='vis_data/scalars.json')
-    if run is None:
-        return []
-    rows = []
-    with open(osp.join(run, 'vis_data', 'scalars.json')) as f:
-        for line in f:
-            entry = json.loads(line)
-            if 'loss' in entry and 'epoch' in entry:
-                rows.append((entry['epoch'], entry['loss']))
-    return rows
+def logged_series(work_dir: str, key: str, by: str = 'iter'):
+    """``key`` of the newest run of ``work_dir`` as ``(steps, values)``
+    (:func:`mmstcr.visualization.curves.series_of`), or None when the run
+    or the key is missing."""
+    from mmstcr.visualization.curves import (find_scalars_file, read_scalars,
+                                             series_of)
+    try:
+        log = read_scalars(find_scalars_file(work_dir))
+    except FileNotFoundError:
+        return None
+    return series_of(log, key, by=by)
 
 
 def last_value(work_dir: str, key: str) -> float:
-    from mmstcr.utils.results import latest_run_dir
-    run = latest_run_dir(work_dir, has='vis_data/scalars.json')
-    value = float('nan')
-    if run is not None:
-        with open(osp.join(run, 'vis_data', 'scalars.json')) as f:
-            for line in f:
-                entry = json.loads(line)
-                if key in entry:
-                    value = float(entry[key])
-    return value
+    """The last logged value of ``key`` (NaN if there is none)."""
+    series = logged_series(work_dir, key)
+    return float('nan') if series is None else float(series[1][-1])
 
 
 def loss_drop(work_dir: str) -> float:
     """Mean logged training loss of the last epoch over that of the first
     (the stall check: below 0.5 means the loss at least halved)."""
-    rows = training_losses(work_dir)
-    if not rows:
+    series = logged_series(work_dir, 'loss', by='epoch')
+    if series is None:
         return float('nan')
-    first = [loss for epoch, loss in rows if epoch == rows[0][0]]
-    last = [loss for epoch, loss in rows if epoch == rows[-1][0]]
-    return float(np.mean(last) / np.mean(first))
+    per_epoch = series[1]  # mean logged loss of each epoch
+    return float(per_epoch[-1] / per_epoch[0])
 
 
 def run_seed(plan: BenchmarkPlan, seed: int, num_classes: int

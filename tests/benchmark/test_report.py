@@ -68,8 +68,11 @@ def test_chart_and_json_names(tmp_path):
 def test_loss_drop_and_class_count(tmp_path):
     run = tmp_path / 'ft' / '20260101_000000' / 'vis_data'
     run.mkdir(parents=True)
-    rows = [dict(epoch=1, loss=2.0), dict(epoch=1, loss=1.0),
-            dict(epoch=2, loss=1.2), dict(epoch=3, loss=0.3)]
+    rows = [dict(epoch=1, iter=1, step=1, loss=2.0),
+            dict(epoch=1, iter=2, step=2, loss=1.0),
+            dict(epoch=2, iter=3, step=3, loss=1.2),
+            dict(epoch=3, iter=4, step=4, loss=0.3),
+            dict(step=3, **{'acc/top1': 0.5})]  # a validation line
     (run / 'scalars.json').write_text(
         '\n'.join(json.dumps(r) for r in rows))
     assert loss_drop(str(tmp_path / 'ft')) == pytest.approx(0.3 / 1.5)
