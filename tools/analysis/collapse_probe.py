@@ -43,9 +43,8 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dataset import pseudo_collate  # noqa: E402
 from mmengine.runner import set_random_seed  # noqa: E402
 
-from mmstcr.models.recognizers import collapse_signal  # noqa: E402
-from mmstcr.models.recognizers.collapse_signal import \
-    default_stage_names  # noqa: E402
+from mmstcr.models.recognizers.collapse_signal import (  # noqa: E402
+    StageProbe, default_stage_names)
 from mmstcr.models.utils import (load_backbone_strict,  # noqa: E402
                                  load_state_dict_file, split_by_prefix)
 
@@ -91,25 +90,19 @@ def flip_similarity(model, inputs, stages):
 def probe(model, batch, stages):
     """``({stage: feat_std_ratio}, {stage: grad norm}, {stage: flip
     similarity})`` of one batch."""
-    maps = {}
-    hooks = [
-        model.backbone.get_submodule(name).register_forward_hook(
-            lambda mod, args, out, name=name: maps.__setitem__(
-                name, out.detach())) for name in stages
-    ]
+    stage_probe = StageProbe(model.backbone, stages)
     model.train()
     model.zero_grad()
     data = model.data_preprocessor(batch, True)
     loss = model(**data, mode='loss')['loss_cls']
     loss.backward()
-    for hook in hooks:
-        hook.remove()
-    flips = flip_similarity(model, data['inputs'], stages)
+    signals = stage_probe.signals(None)  # all clips of the batch
+    stage_probe.remove()
     spread = {
-        name: collapse_signal(maps[name].amax(dim=(3, 4)))['feat_std_ratio']
-        .item()
+        name: signals[f'feat_std_ratio/{name}'].item()
         for name in stages
     }
+    flips = flip_similarity(model, data['inputs'], stages)
     grads = {}
     for name in stages + ['cls_head']:
         module = (model.cls_head if name == 'cls_head' else

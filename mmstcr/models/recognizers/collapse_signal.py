@@ -87,3 +87,11 @@ class StageProbe:
 
     def clear(self) -> None:
         self._maps.clear()
+
+    def remove(self) -> None:
+        """Take the hooks off the backbone (a probe used once, e.g. by
+        ``tools/analysis/collapse_probe.py``)."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+        self.clear()
