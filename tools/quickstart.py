@@ -90,8 +90,6 @@ def main(argv=None) -> int:
     logging.basicConfig(
         level=logging.INFO, format='[quickstart] %(message)s',
         stream=sys.stdout)
-    for name in ('proxy_benchmark', ):  # the benchmark's lines, same format
-        logging.getLogger(name).handlers[:] = []
     from mmengine import Config
 
     from mmstcr.benchmark import report_table, run_benchmark
