@@ -39,9 +39,10 @@ def default_stage_names(backbone: nn.Module) -> List[str]:
 
 
 class StageProbe:
-    """Forward hooks that keep the output of named backbone stages during
-    one forward pass, to compute :func:`collapse_signal` of each on the
-    clean clips (``psi``, the spatial max, pools every stage's map).
+    """Forward hooks that keep ``psi`` (the spatial max, ``N x C x T``) of
+    the output of named backbone stages during one forward pass, to compute
+    :func:`collapse_signal` of each on the clean clips. Only the pooled
+    descriptors are kept, never the stage maps themselves.
 
     Args:
         backbone (nn.Module): The backbone.
@@ -50,7 +51,7 @@ class StageProbe:
 
     def __init__(self, backbone: nn.Module, stage_names: Sequence[str]):
         self.stage_names = list(stage_names)
-        self._maps: Dict[str, torch.Tensor] = {}
+        self._descs: Dict[str, torch.Tensor] = {}
         self._handles = []
         for name in self.stage_names:
             try:
@@ -66,27 +67,26 @@ class StageProbe:
 
         def hook(module, args, output):
             if isinstance(output, torch.Tensor) and output.dim() == 5:
-                self._maps[name] = output.detach()
+                self._descs[name] = output.detach().amax(dim=(3, 4))
 
         return hook
 
     def signals(self, num_clean: Optional[int]) -> Dict[str, torch.Tensor]:
         """``feat_std_ratio/<stage>`` of the first ``num_clean`` clips of
-        the kept maps (all clips if None); then forget the maps."""
+        the kept descriptors (all clips if None); then forget them."""
         out = {}
         for name in self.stage_names:
-            feats = self._maps.get(name)
-            if feats is None:
+            desc = self._descs.get(name)  # M x C x T
+            if desc is None:
                 continue
-            clean = feats if num_clean is None else feats[:num_clean]
-            desc = clean.amax(dim=(3, 4))  # N x C x T
+            clean = desc if num_clean is None else desc[:num_clean]
             out[f'feat_std_ratio/{name}'] = collapse_signal(
-                desc)['feat_std_ratio']
-        self._maps.clear()
+                clean)['feat_std_ratio']
+        self._descs.clear()
         return out
 
     def clear(self) -> None:
-        self._maps.clear()
+        self._descs.clear()
 
     def remove(self) -> None:
         """Take the hooks off the backbone (a probe used once, e.g. by
