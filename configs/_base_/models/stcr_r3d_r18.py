@@ -13,7 +13,7 @@ model = dict(
     cw_loss=dict(type='ChannelConsistencyLoss', loss_weight=0.1),
     stop_grad_clean=False,
     data_preprocessor=dict(
-        type='ActionDataPreprocessor',
+        type='STCRDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         format_shape='NCTHW'))

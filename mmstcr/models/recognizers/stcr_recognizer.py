@@ -117,7 +117,7 @@ class STCRRecognizer(BaseModel):
             collapse signal is logged; ``None`` picks the default, ``()``
             none. Defaults to None.
         data_preprocessor (dict or nn.Module, optional): Defaults to
-            ``dict(type='ActionDataPreprocessor', format_shape='NCTHW')``.
+            ``dict(type='STCRDataPreprocessor', format_shape='NCTHW')``.
         init_cfg (dict or list[dict], optional): Init config.
             Defaults to None.
     """
@@ -141,7 +141,7 @@ class STCRRecognizer(BaseModel):
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(
-                type='ActionDataPreprocessor', format_shape='NCTHW')
+                type='STCRDataPreprocessor', format_shape='NCTHW')
         super().__init__(
             data_preprocessor=_build(data_preprocessor), init_cfg=init_cfg)
         self.backbone = _build(backbone)

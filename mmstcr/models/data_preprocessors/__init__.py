@@ -1,0 +1,3 @@
+from .stcr_data_preprocessor import STCRDataPreprocessor
+
+__all__ = ['STCRDataPreprocessor']
