@@ -1,0 +1,19 @@
+# Table 1, row "Gaussian Noise": STCR pretraining of I3D whose noise path gets
+# the Spatio-Temporal Transformation and then, in place of Intra-Video Mixup,
+# one white Gaussian noise image added to every frame ("maps identical spatial
+# white Gaussian Noise to each frame", section 4.2). The paper gives no
+# standard deviation: 25.5 pixel units, a tenth of the 0-255 range, is ours.
+# Each sample records the noise's seed (gaussian_noise_seed) and std.
+# Finetune as Table 2 (configs/finetune/i3d_hmdb51_split1_stcr.py).
+_base_ = ['../i3d_ucf101_pretrain.py']
+
+train_pipeline = [
+    dict(type='VideoGaussianNoise', std=25.5)
+    if step['type'] == 'IntraVideoMixup' else
+    dict(step, meta_keys=('img_shape', 'stt_code', 'gaussian_noise_seed',
+                          'gaussian_noise_std', 'crop_bbox',
+                          'noise_crop_bbox'))
+    if step['type'] == 'PackSTCRInputs' else step
+    for step in _base_.train_pipeline
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
