@@ -1,3 +1,4 @@
+from .clip_tuple import PackClipTuple, SampleClipTuple
 from .formatting import PackSTCRInputs
 from .gaussian_noise import VideoGaussianNoise
 from .intra_video_mixup import IntraVideoMixup
@@ -8,5 +9,5 @@ from .two_view_crop import TwoViewRandomCrop
 __all__ = [
     'PackSTCRInputs', 'VideoGaussianNoise', 'IntraVideoMixup',
     'SpatioTemporalTransform', 'TwoViewRandomCrop', 'CheckedDecordInit',
-    'CorruptVideoError'
+    'CorruptVideoError', 'SampleClipTuple', 'PackClipTuple'
 ]

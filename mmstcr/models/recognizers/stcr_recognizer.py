@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from mmaction.utils import OptSampleList, SampleList
 from mmengine.model import BaseModel, ExponentialMovingAverage
 
@@ -73,6 +74,23 @@ class STCRRecognizer(BaseModel):
       ``feats_noise`` is the map *before* ``T^-1``, ``feats_clean`` never
       detached. Its keys are merged into the loss dict and must not clash.
 
+    **Clip tuples** (temporal-order pretext tasks, Table 4). Given
+    ``B x 2N x C x T x H x W`` (``PackClipTuple``: clip ``n``'s clean view at
+    ``2n``, its noise view at ``2n + 1``; each data sample's
+    ``metainfo['clip_metainfo']`` holds the ``N`` clips' metainfo, each with
+    its ``stt_code``), the batch is read as ``B * N`` two-view clips: every
+    clip gets the consistency losses above, and the pretext heads get the
+    maps grouped per video, ``B x N x C' x T' x H' x W'`` (tuple order),
+    with the ``B`` video-level data samples (``clip_order_label``, ...).
+    ``B x 2 x ...`` batches take the one-clip path unchanged.
+
+    **Pretext task alone.** ``consistency=False`` skips the STCR losses and
+    the noise path: only the clean clips go through the backbone, no
+    channel-wise heads are built (no unused parameters), and the pretext
+    heads get ``feats_noise=None``. It needs a pretext head and no
+    counter-measure; the collapse signals are still logged. Table 4's
+    "Clip Order" and "Shuffle & Learn" rows use it.
+
     **One batched pass.** With ``batch_views=True`` (default) both views go
     through the backbone in one pass (``2N`` clips), so batch-norm layers
     compute their statistics over clean and noise clips together, and the
@@ -89,7 +107,8 @@ class STCRRecognizer(BaseModel):
 
     **Modes.** ``forward(mode='loss')`` runs :meth:`loss`;
     ``mode='tensor'`` returns the backbone map of the clean view (given
-    ``N x 2 x C x T x H x W``) or of plain clips (``N x C x T x H x W``);
+    ``N x 2 x C x T x H x W``; of every clip's clean view, ``N * K`` maps,
+    given tuples ``N x 2K x ...``) or of plain clips (``N x C x T x H x W``);
     ``mode='predict'`` raises ``NotImplementedError``: STCR pretraining has
     no classifier.
 
@@ -116,6 +135,8 @@ class STCRRecognizer(BaseModel):
         probe_stages (sequence[str], optional): Backbone stages whose
             collapse signal is logged; ``None`` picks the default, ``()``
             none. Defaults to None.
+        consistency (bool): Compute the STCR losses (True) or only the
+            pretext heads' (False). Defaults to True.
         data_preprocessor (dict or nn.Module, optional): Defaults to
             ``dict(type='STCRDataPreprocessor', format_shape='NCTHW')``.
         init_cfg (dict or list[dict], optional): Init config.
@@ -137,6 +158,7 @@ class STCRRecognizer(BaseModel):
                  pretext_head: Optional[Union[ModuleOrCfg,
                                               List[ModuleOrCfg]]] = None,
                  probe_stages: Optional[Sequence[str]] = None,
+                 consistency: bool = True,
                  data_preprocessor: Optional[ModuleOrCfg] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         if data_preprocessor is None:
@@ -145,16 +167,21 @@ class STCRRecognizer(BaseModel):
         super().__init__(
             data_preprocessor=_build(data_preprocessor), init_cfg=init_cfg)
         self.backbone = _build(backbone)
-        self.cw_head_clean = _build(cw_head)
-        self.cw_head_noise = (
-            copy.deepcopy(cw_head)
-            if isinstance(cw_head, nn.Module) else MODELS.build(cw_head))
-        self.tw_loss = _build(tw_loss)
-        self.cw_loss = _build(cw_loss)
-        self.predictor = None if predictor is None else _build(predictor)
-        self.desc_loss = None if desc_loss is None else _build(desc_loss)
         heads = ([] if pretext_head is None else pretext_head if isinstance(
             pretext_head, (list, tuple)) else [pretext_head])
+        self.consistency = consistency
+        if not consistency:
+            self._check_pretext_only(heads, predictor, target_momentum,
+                                     desc_loss, stop_grad_clean)
+            cw_head = tw_loss = cw_loss = None
+        self.cw_head_clean = None if cw_head is None else _build(cw_head)
+        self.cw_head_noise = (
+            None if cw_head is None else copy.deepcopy(cw_head)
+            if isinstance(cw_head, nn.Module) else MODELS.build(cw_head))
+        self.tw_loss = None if tw_loss is None else _build(tw_loss)
+        self.cw_loss = None if cw_loss is None else _build(cw_loss)
+        self.predictor = None if predictor is None else _build(predictor)
+        self.desc_loss = None if desc_loss is None else _build(desc_loss)
         self.pretext_heads = nn.ModuleList([_build(h) for h in heads])
         self.stop_grad_clean = stop_grad_clean
         self.batch_views = batch_views
@@ -176,6 +203,22 @@ class STCRRecognizer(BaseModel):
         self._stage_signals: Dict[str, torch.Tensor] = {}
 
     collapse_signal = staticmethod(collapse_signal)
+
+    @staticmethod
+    def _check_pretext_only(heads, predictor, target_momentum, desc_loss,
+                            stop_grad_clean) -> None:
+        """``consistency=False`` needs a pretext head and no
+        counter-measure (they all act on the consistency)."""
+        if not heads:
+            raise ValueError('STCRRecognizer: consistency=False leaves no '
+                             'loss; give a pretext_head')
+        extras = dict(predictor=predictor, target_momentum=target_momentum,
+                      desc_loss=desc_loss,
+                      stop_grad_clean=stop_grad_clean or None)
+        used = sorted(k for k, v in extras.items() if v is not None)
+        if used:
+            raise ValueError('STCRRecognizer: consistency=False has no '
+                             f'consistency for {used} to act on; remove them')
 
     @property
     def pretext_head(self) -> Optional[nn.Module]:
@@ -228,13 +271,39 @@ class STCRRecognizer(BaseModel):
         return spatial_max_pool(self.target_backbone(clean))
 
     @staticmethod
-    def _check_inputs(inputs: torch.Tensor) -> None:
-        if inputs.dim() != 6 or inputs.size(1) != 2:
+    def _check_inputs(inputs: torch.Tensor, tuples: bool = False) -> None:
+        views = inputs.size(1) if inputs.dim() == 6 else 0
+        if views != 2 and not (tuples and views > 2 and views % 2 == 0):
             raise ValueError(
                 'STCRRecognizer expects inputs of shape B x 2 x C x T x H x W '
                 '(view 0 clean, view 1 noise; PackSTCRInputs then '
-                "ActionDataPreprocessor(format_shape='NCTHW')); got shape "
-                f'{tuple(inputs.shape)}')
+                "ActionDataPreprocessor(format_shape='NCTHW'))"
+                + (', or B x 2N x C x T x H x W for tuples of N clips '
+                   '(PackClipTuple)' if tuples else '') +
+                f'; got shape {tuple(inputs.shape)}')
+
+    @staticmethod
+    def _unfold_tuples(inputs: torch.Tensor, data_samples: OptSampleList
+                       ) -> Tuple[torch.Tensor, SampleList]:
+        """``B x 2N x C x T x H x W`` tuples -> ``B * N`` two-view clips
+        (video-major) and one data sample per clip, from each sample's
+        ``clip_metainfo``."""
+        batch, num = inputs.size(0), inputs.size(1) // 2
+        if data_samples is None or len(data_samples) != batch:
+            got = None if data_samples is None else len(data_samples)
+            raise ValueError(f'STCRRecognizer.loss needs one data sample per '
+                             f'tuple: {batch} tuples, data samples: {got}')
+        clip_samples = []
+        for i, sample in enumerate(data_samples):
+            metas = sample.metainfo.get('clip_metainfo')
+            if metas is None or len(metas) != num:
+                raise ValueError(
+                    f'data sample {i} of a B x 2N batch (N = {num}) needs '
+                    f"metainfo['clip_metainfo'] with {num} entries "
+                    f'(PackClipTuple); got {metas!r:.200}')
+            clip_samples += [ActionDataSample(metainfo=m) for m in metas]
+        return inputs.flatten(0, 1).unflatten(
+            0, (batch * num, 2)), clip_samples
 
     @staticmethod
     def _stt_codes(data_samples: OptSampleList,
@@ -277,15 +346,47 @@ class STCRRecognizer(BaseModel):
 
         Args:
             inputs (torch.Tensor): ``N x 2 x C x T x H x W``, view 0 clean,
-                view 1 noise.
+                view 1 noise; or ``N x 2K x C x T x H x W``, tuples of ``K``
+                two-view clips (see the class docstring).
             data_samples (list[ActionDataSample]): ``metainfo['stt_code']``
-                of each sample is the STT applied to its noise view.
+                of each sample is the STT applied to its noise view (of each
+                clip's metainfo in ``clip_metainfo`` for tuples).
 
         Returns:
             dict[str, torch.Tensor]: ``loss_tw``, ``loss_cw``, optional
             ``loss_vc`` and pretext outputs, and the collapse signals.
         """
-        self._check_inputs(inputs)
+        self._check_inputs(inputs, tuples=True)
+        clips, clip_samples = inputs, data_samples
+        tuples = inputs.size(1) > 2
+        if tuples:
+            clips, clip_samples = self._unfold_tuples(inputs, data_samples)
+        if self.consistency:
+            f_c, f_n, losses = self._consistency_losses(clips, clip_samples)
+        else:
+            self.stage_probe.clear()
+            f_c, f_n = self._backbone_map(clips[:, 0]), None
+            losses = dict(collapse_signal(spatial_max_pool(f_c)),
+                          **self.stage_probe.signals(None))
+        if tuples:  # B x K x C' x T' x H' x W', grouped per video
+            f_c = f_c.unflatten(0, (inputs.size(0), -1))
+            f_n = None if f_n is None else f_n.unflatten(
+                0, (inputs.size(0), -1))
+        for head in self.pretext_heads:
+            pretext = head.loss(f_c, f_n, data_samples)
+            clash = set(pretext) & set(losses)
+            if clash:
+                raise KeyError(f'pretext head {type(head).__name__} outputs '
+                               f'{sorted(clash)}, which clash with the STCR '
+                               'loss dict; rename them')
+            losses.update(pretext)
+        return losses
+
+    def _consistency_losses(
+        self, inputs: torch.Tensor, data_samples: SampleList
+    ) -> Tuple[torch.Tensor, torch.Tensor, Dict[str, torch.Tensor]]:
+        """Both maps (noise not inverted) and the STCR loss dict of
+        ``N x 2 x C x T x H x W`` two-view clips."""
         codes = self._stt_codes(data_samples, inputs.size(0))
         f_c, f_n = self.extract_feat(inputs)  # N x C' x T' x H' x W'
         d_c = spatial_max_pool(f_c)  # N x C' x T'
@@ -307,15 +408,7 @@ class STCRRecognizer(BaseModel):
             losses['loss_vc'] = self.desc_loss(d_c, d_n)  # VICReg terms
         losses.update(collapse_signal(d_c))
         losses.update(self._stage_signals)
-        for head in self.pretext_heads:
-            pretext = head.loss(f_c, f_n, data_samples)
-            clash = set(pretext) & set(losses)
-            if clash:
-                raise KeyError(f'pretext head {type(head).__name__} outputs '
-                               f'{sorted(clash)}, which clash with the STCR '
-                               'loss dict; rename them')
-            losses.update(pretext)
-        return losses
+        return f_c, f_n, losses
 
     def predict(self, inputs: torch.Tensor, data_samples: OptSampleList,
                 **kwargs):
@@ -329,12 +422,13 @@ class STCRRecognizer(BaseModel):
             'features')
 
     def _forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Backbone map of the clean view (``N x 2 x C x T x H x W``) or of
-        plain clips (``N x C x T x H x W``)."""
+        """Backbone map of the clean view (``N x 2 x C x T x H x W``), of
+        the clean views of tuples (``N x 2K x ...``: ``N * K`` maps,
+        video-major) or of plain clips (``N x C x T x H x W``)."""
         if inputs.dim() == 5:
             return self._backbone_map(inputs)
-        self._check_inputs(inputs)
-        return self._backbone_map(inputs[:, 0])
+        self._check_inputs(inputs, tuples=True)
+        return self._backbone_map(inputs[:, 0::2].flatten(0, 1))
 
     def forward(self,
                 inputs: torch.Tensor,

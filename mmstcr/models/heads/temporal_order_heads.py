@@ -1,0 +1,184 @@
+"""Temporal-order pretext heads on clip tuples: Clip Order Prediction (VCOP,
+Xu et al., CVPR 2019) and Shuffle & Learn order verification (Misra et al.,
+ECCV 2016), the tasks of the paper's Table 4.
+
+Both read the clean clips of each tuple, grouped per video by
+:class:`STCRRecognizer` as ``B x N x C' x T' x H' x W'`` (tuple order), and
+the tuple's label that ``SampleClipTuple`` recorded.
+"""
+import math
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmaction.utils import SampleList
+from mmengine.model import BaseModule
+
+
+def pooled_clips(feats: torch.Tensor, num_clips: int,
+                 owner: str) -> torch.Tensor:
+    """``B x N x C' x T' x H' x W'`` -> global average ``B x N x C'``."""
+    if feats.dim() != 6 or feats.size(1) != num_clips:
+        raise ValueError(
+            f"{owner} needs the clips of each tuple grouped, B x {num_clips} x "
+            f"C' x T' x H' x W' (STCRRecognizer does it for B x 2N inputs "
+            f'from PackClipTuple); got {tuple(feats.shape)}')
+    return feats.mean(dim=(3, 4, 5))
+
+
+def labels_of(data_samples: SampleList, key: str, owner: str,
+              like: torch.Tensor) -> torch.Tensor:
+    """The tuple labels ``metainfo[key]`` as a long tensor."""
+    missing = [i for i, s in enumerate(data_samples) if key not in s.metainfo]
+    if missing:
+        raise KeyError(f"{owner}: data samples {missing} have no {key!r} "
+                       "(the pipeline must run SampleClipTuple and "
+                       'PackClipTuple)')
+    return like.new_tensor([int(s.metainfo[key]) for s in data_samples],
+                           dtype=torch.long)
+
+
+def classification_losses(logits: torch.Tensor, labels: torch.Tensor,
+                          loss_weight: float,
+                          name: str) -> Dict[str, torch.Tensor]:
+    """``loss_<name>`` (weighted cross-entropy) and ``<name>_acc``."""
+    acc = (logits.detach().argmax(1) == labels).float().mean()
+    return {
+        f'loss_{name}': loss_weight * F.cross_entropy(logits, labels),
+        f'{name}_acc': acc
+    }
+
+
+@MODELS.register_module()
+class ClipOrderHead(BaseModule):
+    """VCOP: predict which of the ``N!`` orders a tuple of clips is in.
+
+    As in the clip order paper: each clip's feature (global average pool of
+    its map, ``C'``), then for every pair ``i < j`` of positions one shared
+    fully connected layer on ``[f_i, f_j]`` followed by ReLU, the
+    ``N (N - 1) / 2`` pair features concatenated, dropout, and a linear
+    classifier to ``N!`` classes (6 for 3 clips). Target:
+    ``clip_order_label``, the index of the order in the lexicographic list
+    of permutations.
+
+    :meth:`loss` returns ``loss_vcop`` (cross-entropy times
+    ``loss_weight``) and ``vcop_acc`` (logged only; chance ``1 / N!``).
+
+    Args:
+        in_channels (int): ``C'`` of the backbone map.
+        num_clips (int): Clips per tuple. Defaults to 3.
+        hidden_channels (int): Width of the pair layer. Defaults to 512
+            (VCOP).
+        dropout (float): Before the classifier. Defaults to 0.5.
+        loss_weight (float): Factor on the cross-entropy. Defaults to 1.0.
+        init_cfg (dict or list[dict], optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_clips: int = 3,
+                 hidden_channels: int = 512,
+                 dropout: float = 0.5,
+                 loss_weight: float = 1.0,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if not isinstance(num_clips, int) or num_clips < 2:
+            raise ValueError('ClipOrderHead: num_clips must be an int >= 2; '
+                             f'got {num_clips!r}')
+        self.in_channels = in_channels
+        self.num_clips = num_clips
+        self.loss_weight = loss_weight
+        self.pairs = [(i, j) for i in range(num_clips)
+                      for j in range(i + 1, num_clips)]
+        self.pair_fc = nn.Linear(2 * in_channels, hidden_channels)
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(hidden_channels * len(self.pairs),
+                            math.factorial(num_clips))
+
+    def forward(self, feats: torch.Tensor) -> torch.Tensor:
+        """``B x N x C' x T' x H' x W'`` -> ``B x N!`` logits."""
+        f = pooled_clips(feats, self.num_clips, 'ClipOrderHead')  # B x N x C'
+        pair_feats = [
+            F.relu(self.pair_fc(torch.cat([f[:, i], f[:, j]], dim=1)))
+            for i, j in self.pairs
+        ]  # each B x hidden
+        return self.fc(self.dropout(torch.cat(pair_feats, dim=1)))
+
+    def loss(self, feats_clean: torch.Tensor,
+             feats_noise: Optional[torch.Tensor],
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Cross-entropy against ``clip_order_label``."""
+        labels = labels_of(data_samples, 'clip_order_label', 'ClipOrderHead',
+                           feats_clean)
+        return classification_losses(
+            self(feats_clean), labels, self.loss_weight, 'vcop')
+
+    def extra_repr(self) -> str:
+        return (f'in_channels={self.in_channels}, '
+                f'num_clips={self.num_clips}, '
+                f'loss_weight={self.loss_weight}')
+
+
+@MODELS.register_module()
+class OrderVerificationHead(BaseModule):
+    """Shuffle & Learn: is a tuple of clips in temporal order?
+
+    Shuffle & Learn feeds three frames to a siamese 2D network, concatenates
+    their fc7 features and classifies the tuple as in order (forwards or
+    backwards) or not. With a 3D CNN each frame becomes a short clip
+    (docs/method.md, decision 11): each clip's map is average-pooled to
+    ``C'``, a shared fully connected layer with ReLU plays fc7, the ``N``
+    features are concatenated in tuple order and one linear layer gives the
+    2 logits. Target: ``clip_in_order`` (1 in order, 0 shuffled).
+
+    :meth:`loss` returns ``loss_sal`` (cross-entropy times ``loss_weight``)
+    and ``sal_acc`` (logged only; chance 1/2 with ``order_law='verify'``).
+
+    Args:
+        in_channels (int): ``C'`` of the backbone map.
+        num_clips (int): Clips per tuple. Defaults to 3.
+        hidden_channels (int): Width of the per-clip layer. Defaults to 512.
+        dropout (float): Before the classifier. Defaults to 0.5.
+        loss_weight (float): Factor on the cross-entropy. Defaults to 1.0.
+        init_cfg (dict or list[dict], optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_clips: int = 3,
+                 hidden_channels: int = 512,
+                 dropout: float = 0.5,
+                 loss_weight: float = 1.0,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if not isinstance(num_clips, int) or num_clips < 3:
+            raise ValueError('OrderVerificationHead: num_clips must be an '
+                             f'int >= 3; got {num_clips!r}')
+        self.in_channels = in_channels
+        self.num_clips = num_clips
+        self.loss_weight = loss_weight
+        self.clip_fc = nn.Linear(in_channels, hidden_channels)
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(hidden_channels * num_clips, 2)
+
+    def forward(self, feats: torch.Tensor) -> torch.Tensor:
+        """``B x N x C' x T' x H' x W'`` -> ``B x 2`` logits."""
+        f = pooled_clips(feats, self.num_clips, 'OrderVerificationHead')
+        f = F.relu(self.clip_fc(f))  # B x N x hidden, shared over clips
+        return self.fc(self.dropout(f.flatten(1)))
+
+    def loss(self, feats_clean: torch.Tensor,
+             feats_noise: Optional[torch.Tensor],
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Cross-entropy against ``clip_in_order``."""
+        labels = labels_of(data_samples, 'clip_in_order',
+                           'OrderVerificationHead', feats_clean)
+        return classification_losses(
+            self(feats_clean), labels, self.loss_weight, 'sal')
+
+    def extra_repr(self) -> str:
+        return (f'in_channels={self.in_channels}, '
+                f'num_clips={self.num_clips}, '
+                f'loss_weight={self.loss_weight}')
