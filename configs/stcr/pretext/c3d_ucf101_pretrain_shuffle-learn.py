@@ -1,0 +1,20 @@
+# Table 4, row "Shuffle & Learn [25]": C3D pretrained on UCF101 split 1 by
+# temporal order verification alone (Shuffle & Learn, Misra et al., ECCV 2016,
+# on clip triplets: docs/method.md, decision 11), the baseline of
+# c3d_ucf101_pretrain_shuffle-learn-stcr.py: the same tuples and head, no STCR
+# loss (consistency=False), no STT or mixup on the unused second view.
+# L = L_sal.
+#   tools/dist_train.sh \
+#       configs/stcr/pretext/c3d_ucf101_pretrain_shuffle-learn.py 8
+_base_ = ['./c3d_ucf101_pretrain_shuffle-learn-stcr.py']
+
+model = dict(consistency=False)
+train_pipeline = _base_.train_pipeline[:-1] + [
+    dict(
+        type='PackClipTuple',
+        clip_pipeline=[
+            step for step in _base_.train_pipeline[-1]['clip_pipeline']
+            if step['type'] in ('TwoViewRandomCrop', 'PackSTCRInputs')
+        ])
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
