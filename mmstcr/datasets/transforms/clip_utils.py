@@ -1,7 +1,8 @@
 """Helpers shared by the STCR transforms: read one clip out of ``results``
 and check it, with errors that name the transform, the key and the video."""
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Sequence, Tuple, Union
 
+import cv2
 import numpy as np
 
 Clip = Union[Sequence[np.ndarray], np.ndarray]
@@ -15,14 +16,14 @@ def video_name(results: Dict) -> str:
     return ''
 
 
-def get_clip(results: Dict, key: str, owner: str) -> np.ndarray:
-    """Return the clip under ``results[key]`` as one ``T x H x W x C`` array.
+def get_frames(results: Dict, key: str, owner: str) -> List[np.ndarray]:
+    """Return the clip under ``results[key]`` as a list of ``T`` frames
+    ``H x W x C``, checked, without copying a pixel.
 
     The pipeline keeps a clip as MMAction2 does, a list of ``T`` frames of
-    ``H x W x C``; a ``T x H x W x C`` array is accepted too. The returned
-    array is a new one when the clip is a list (``np.stack`` copies) and the
-    clip itself when it is already an array: callers that write into it must
-    copy first.
+    ``H x W x C``; a ``T x H x W x C`` array is accepted too (its frames are
+    views of it). The frames may be any NumPy views (crops, flips,
+    rotations).
 
     Args:
         results (dict): The result dict of the pipeline.
@@ -30,7 +31,7 @@ def get_clip(results: Dict, key: str, owner: str) -> np.ndarray:
         owner (str): Name of the calling transform, for error messages.
 
     Returns:
-        np.ndarray: ``T x H x W x C``.
+        list[np.ndarray]: ``T`` frames of one shape.
     """
     if key not in results:
         raise KeyError(f'{owner}: results has no key {key!r}'
@@ -57,8 +58,106 @@ def get_clip(results: Dict, key: str, owner: str) -> np.ndarray:
             raise ValueError(
                 f'{owner}: the frames of results[{key!r}] differ in shape '
                 f'{sorted(shapes)}{video_name(results)}')
-        clip = np.stack(clip)
-    return clip
+    return list(clip)
+
+
+def get_clip(results: Dict, key: str, owner: str) -> np.ndarray:
+    """Return the clip under ``results[key]`` as one ``T x H x W x C`` array.
+
+    As :func:`get_frames`, checked the same way. The returned array is a new
+    one when the clip is a list (``np.stack`` copies) and the clip itself
+    when it is already an array: callers that write into it must copy first.
+
+    Args:
+        results (dict): The result dict of the pipeline.
+        key (str): Where the clip is.
+        owner (str): Name of the calling transform, for error messages.
+
+    Returns:
+        np.ndarray: ``T x H x W x C``.
+    """
+    clip = results.get(key)
+    if isinstance(clip, np.ndarray) and clip.ndim == 4 and len(clip):
+        return clip
+    return np.stack(get_frames(results, key, owner))
+
+
+def _plain_view(frame: np.ndarray) -> Tuple[np.ndarray, bool, int]:
+    """Write ``frame`` as ``flip(transpose?(base))`` with ``base`` a view
+    with row-major positive strides (a crop, say).
+
+    Returns ``(base, transposed, flip)``; ``flip`` is ``cv2.flip``'s code
+    (0 rows, 1 columns, -1 both) or None.
+    """
+    base = frame
+    flip_rows = base.strides[0] < 0
+    if flip_rows:
+        base = base[::-1]
+    flip_cols = base.strides[1] < 0
+    if flip_cols:
+        base = base[:, ::-1]
+    transposed = base.strides[0] < base.strides[1]
+    if transposed:
+        base = base.transpose(1, 0, 2)
+    flip = {(True, True): -1, (True, False): 0,
+            (False, True): 1}.get((flip_rows, flip_cols))
+    return base, transposed, flip
+
+
+def _is_row_major(frame: np.ndarray) -> bool:
+    """Positive strides, pixels of a row adjacent, channels adjacent: NumPy
+    copies (and casts) such a frame at memory speed."""
+    step_h, step_w, step_c = frame.strides
+    item = frame.itemsize
+    return (step_c == item and step_w == item * frame.shape[2]
+            and step_h >= step_w * frame.shape[1])
+
+
+def as_row_major(frame: np.ndarray) -> np.ndarray:
+    """``frame`` itself if NumPy reads it at memory speed (see
+    :func:`write_frames`), else a contiguous copy made by OpenCV."""
+    return frame if _is_row_major(frame) else _contiguous_copy(frame)
+
+
+def write_frames(out: np.ndarray, frames: Sequence[np.ndarray]) -> None:
+    """Copy ``frames`` into ``out`` (``T x H x W x C``, any dtype: the copy
+    casts), frame by frame.
+
+    A row-major frame (e.g. a crop) is copied by NumPy. A flipped or
+    rotated view (``np.flip`` / ``np.rot90``) is first made contiguous with
+    OpenCV's ``flip`` / ``transpose``, which run at memory speed, where
+    NumPy's strided copy of the same view is tens of times slower (measured
+    in docs/performance.md). The values are the same either way.
+    """
+    for j, frame in enumerate(frames):
+        out[j] = as_row_major(frame)
+
+
+def _contiguous_copy(frame: np.ndarray) -> np.ndarray:
+    base, transposed, flip = _plain_view(frame)
+    if base.shape[2] > 4 or not _is_row_major(base):
+        return np.ascontiguousarray(frame)  # layouts OpenCV cannot take
+    try:
+        copy = base
+        if transposed:
+            copy = cv2.transpose(copy)
+        if flip is not None:
+            copy = cv2.flip(copy, flip)
+        elif not transposed:
+            copy = copy.copy()
+    except cv2.error:  # a dtype OpenCV does not handle (e.g. int64)
+        return np.ascontiguousarray(frame)
+    return copy.reshape(frame.shape)  # OpenCV drops a channel axis of 1
+
+
+def frame_views(clip: np.ndarray) -> List[np.ndarray]:
+    """``T x H x W x C`` array -> list of ``T`` frames that are views of it.
+
+    No pixel is copied. The frames may have negative strides (``np.flip`` /
+    ``np.rot90`` views); ``PackSTCRInputs`` copies them once into its
+    output buffer, which is the only copy of a view on the STCR path.
+    """
+    return list(clip)
 
 
 def to_frames(clip: np.ndarray) -> List[np.ndarray]:

@@ -8,7 +8,7 @@ from mmcv.transforms import BaseTransform
 from mmaction.registry import TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmstcr.structures import check_code
-from .clip_utils import get_clip, video_name
+from .clip_utils import get_frames, video_name, write_frames
 
 #: The STT code of the identity, stored when no STT ran.
 IDENTITY_STT_CODE = (0, 0)
@@ -24,6 +24,15 @@ class PackSTCRInputs(BaseTransform):
     is the ``NCTHW`` layout with two "clips" per sample, so MMAction2's
     ``ActionDataPreprocessor(format_shape='NCTHW')`` normalises both views and
     stacks a batch to ``B x 2 x C x T x H x W``.
+
+    Both views are written once, cast to float32, into one buffer of
+    ``2 x T x H x W x C`` (the frames' own layout, so the writes are
+    sequential); ``inputs`` is that buffer permuted to ``2 x C x T x H x W``,
+    a view with non-contiguous strides, as MMAction2's ``FormatShape`` +
+    ``PackActionInputs`` leave theirs. The batch stack of the data
+    preprocessor makes it contiguous (it copies anyway). This write is the
+    one copy of the pixels after ``Resize`` on the STCR path: the crops and
+    the STT before it are views.
 
     The meta keys present in ``results`` go to ``data_sample.metainfo``.
     ``stt_code`` is the contract with the model (it inverts the noise
@@ -76,12 +85,6 @@ class PackSTCRInputs(BaseTransform):
         self.meta_keys = tuple(meta_keys)
         self.noise_key = noise_key
 
-    @staticmethod
-    def _to_cthw(clip: np.ndarray) -> np.ndarray:
-        """``T x H x W x C`` -> float32 ``C x T x H x W``."""
-        return np.ascontiguousarray(
-            clip.transpose(3, 0, 1, 2), dtype=np.float32)
-
     def transform(self, results: Dict) -> Dict:
         """Pack the two views and the metainfo.
 
@@ -91,16 +94,21 @@ class PackSTCRInputs(BaseTransform):
         Returns:
             dict: ``{'inputs': Tensor, 'data_samples': ActionDataSample}``.
         """
-        clean = get_clip(results, 'imgs', 'PackSTCRInputs')
-        noise = get_clip(results, self.noise_key, 'PackSTCRInputs')
-        if clean.shape != noise.shape:
+        clean = get_frames(results, 'imgs', 'PackSTCRInputs')
+        noise = get_frames(results, self.noise_key, 'PackSTCRInputs')
+        shape = (len(clean), ) + clean[0].shape  # T x H x W x C
+        if shape != (len(noise), ) + noise[0].shape:
             raise ValueError(
                 f'PackSTCRInputs: the clean view (T x H x W x C = '
-                f'{clean.shape}) and the noise view results'
-                f'[{self.noise_key!r}] ({noise.shape}) differ in shape'
+                f'{shape}) and the noise view results'
+                f'[{self.noise_key!r}] '
+                f'({(len(noise), ) + noise[0].shape}) differ in shape'
                 f'{video_name(results)}')
-        inputs = np.stack([self._to_cthw(clean),
-                           self._to_cthw(noise)])  # 2 x C x T x H x W
+        buffer = np.empty((2, ) + shape, dtype=np.float32)
+        write_frames(buffer[0], clean)  # 2 x T x H x W x C
+        write_frames(buffer[1], noise)
+        # 2 x C x T x H x W (a permuted view of the buffer)
+        inputs = torch.from_numpy(buffer).permute(0, 4, 1, 2, 3)
 
         data_sample = ActionDataSample()
         if 'label' in results:
@@ -114,7 +122,7 @@ class PackSTCRInputs(BaseTransform):
                              f'{video_name(results)}: {exc}') from None
         data_sample.set_metainfo(metainfo)
         return {
-            'inputs': torch.from_numpy(inputs),
+            'inputs': inputs,
             'data_samples': data_sample
         }
 

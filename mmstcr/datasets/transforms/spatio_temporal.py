@@ -1,5 +1,5 @@
 """The Spatio-Temporal Transformation (STT, eq. 3) as a pipeline step."""
-from typing import Dict, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -7,7 +7,18 @@ from mmcv.transforms import BaseTransform
 from mmaction.registry import TRANSFORMS
 from mmstcr.structures import (FLIP_MODES, ROTATION_DEGREES, apply_stt,
                                flip_code, rotation_code)
-from .clip_utils import get_clip, to_frames, video_name
+from .clip_utils import get_frames, video_name
+
+
+# Counter-clockwise quarter turns of an H x W x C frame, as np.rot90(f, k)
+# with axes (0, 1) computes them: k=1 flips the transposed frame's rows,
+# k=3 transposes the row-flipped frame.
+_QUARTER_TURNS = (
+    lambda f: f,
+    lambda f: f.swapaxes(0, 1)[::-1],
+    lambda f: f[::-1, ::-1],
+    lambda f: f[::-1].swapaxes(0, 1),
+)
 
 
 @TRANSFORMS.register_module()
@@ -32,7 +43,9 @@ class SpatioTemporalTransform(BaseTransform):
     Added or Modified Keys:
 
         - <key>: the transformed clip, ``T`` frames (height and width swap
-          for odd quarter turns; equal for square frames).
+          for odd quarter turns; equal for square frames). The frames are
+          NumPy views of the input (flips and rotations copy nothing; they
+          may have negative strides), read-only if the input was.
         - stt_code: ``(z1, z2)``, two ints: ``z1`` indexes
           ``FLIP_MODES = ('none', 'horizontal', 'temporal',
           'temporal_horizontal')``, ``z2`` is the number of 90-degree
@@ -100,6 +113,24 @@ class SpatioTemporalTransform(BaseTransform):
             len(self._rotation_codes))]
         return z1, z2
 
+    @staticmethod
+    def apply_to_frames(frames: Sequence[np.ndarray],
+                        code: Tuple[int, int]) -> List[np.ndarray]:
+        """:func:`~mmstcr.structures.apply_stt` on a list of ``H x W x C``
+        frames, as views: the frame order is reversed for a temporal flip,
+        and each frame is flipped left-right and turned by basic slicing,
+        which copies nothing (the same views ``np.flip`` / ``np.rot90``
+        return, without their per-call overhead; the tests check equality
+        with ``apply_stt`` for all 16 codes). The one copy comes later
+        (``IntraVideoMixup`` or ``PackSTCRInputs``)."""
+        z1, z2 = code
+        if z1 in (2, 3):  # temporal
+            frames = frames[::-1]
+        turn = _QUARTER_TURNS[z2]
+        if z1 in (1, 3):  # left-right, before the rotation
+            return [turn(frame[:, ::-1]) for frame in frames]
+        return [turn(frame) for frame in frames]
+
     def transform(self, results: Dict) -> Dict:
         """Draw an STT code and apply it to ``results[self.key]``.
 
@@ -109,17 +140,15 @@ class SpatioTemporalTransform(BaseTransform):
         Returns:
             dict: The result dict.
         """
-        clip = get_clip(results, self.key, 'SpatioTemporalTransform')
-        # clip: T x H x W x C
-        img_h, img_w = clip.shape[1:3]
+        frames = get_frames(results, self.key, 'SpatioTemporalTransform')
+        img_h, img_w = frames[0].shape[:2]
         if img_h != img_w and any(z2 % 2 for z2 in self._rotation_codes):
             raise ValueError(
                 f'SpatioTemporalTransform: a 90/270-degree rotation needs '
                 f'square frames; results[{self.key!r}] has T x H x W x C = '
-                f'{clip.shape}{video_name(results)}')
+                f'{(len(frames), ) + frames[0].shape}{video_name(results)}')
         code = self._sample_code()
-        clip = apply_stt(clip, code, t_axis=0, h_axis=1, w_axis=2)
-        results[self.key] = to_frames(clip)
+        results[self.key] = self.apply_to_frames(frames, code)
         results['stt_code'] = code
         results['stt_flip'] = FLIP_MODES[code[0]]
         results['stt_rotation'] = ROTATION_DEGREES[code[1]]

@@ -1,12 +1,12 @@
 """Two square random crops of one decoded clip: STCR's clean and noise views
 (docs/method.md, decision 1)."""
-from typing import Dict, List
+from typing import Dict, List, Sequence
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from .clip_utils import get_clip, video_name
+from .clip_utils import get_frames, video_name
 
 
 @TRANSFORMS.register_module()
@@ -20,9 +20,12 @@ class TwoViewRandomCrop(BaseTransform):
     differs. Every crop position is equally likely, from the top-left corner
     to the bottom-right one inclusive.
 
-    Each view is a copy (not a view of the decoded frames nor of the other
-    crop), so a later in-place transform on one view (e.g. MMAction2's
-    ``Flip``, which flips frames in place) leaves the other unchanged.
+    By default both views are read-only NumPy views of the input frames: no
+    pixel is copied here, the one copy happens when ``PackSTCRInputs`` writes its
+    output. The two views overlap in memory, so they are marked read-only:
+    a later in-place transform (e.g. MMAction2's ``Flip``, which flips frames
+    in place) raises instead of silently changing the other view. Pass
+    ``copy=True`` to get views that own their memory, for such pipelines.
 
     Required Keys:
 
@@ -42,9 +45,14 @@ class TwoViewRandomCrop(BaseTransform):
     Args:
         size (int): Side of both square crops. Defaults to 112.
         noise_key (str): Key of the noise view. Defaults to ``'noise_imgs'``.
+        copy (bool): Copy each view into memory of its own (writable)
+            instead of returning read-only views. Defaults to False.
     """
 
-    def __init__(self, size: int = 112, noise_key: str = 'noise_imgs') -> None:
+    def __init__(self,
+                 size: int = 112,
+                 noise_key: str = 'noise_imgs',
+                 copy: bool = False) -> None:
         if (not isinstance(size, (int, np.integer)) or isinstance(size, bool)
                 or size <= 0):
             raise ValueError(
@@ -55,8 +63,12 @@ class TwoViewRandomCrop(BaseTransform):
             raise ValueError(
                 'TwoViewRandomCrop: noise_key must be a non-empty str other '
                 f"than 'imgs' (the clean view); got {noise_key!r}")
+        if not isinstance(copy, bool):
+            raise ValueError(
+                f'TwoViewRandomCrop: copy must be a bool; got copy={copy!r}')
         self.size = int(size)
         self.noise_key = noise_key
+        self.copy = copy
 
     @staticmethod
     def get_crop_bbox(img_h: int, img_w: int, size: int) -> np.ndarray:
@@ -77,12 +89,22 @@ class TwoViewRandomCrop(BaseTransform):
         return np.array([x1, y1, x1 + size, y1 + size])
 
     @staticmethod
-    def crop_frames(clip: np.ndarray, bbox: np.ndarray) -> List[np.ndarray]:
-        """Crop a ``T x H x W x C`` clip to ``bbox``; returns ``T`` frames
-        that own their memory."""
+    def crop_frames(frames: Sequence[np.ndarray],
+                    bbox: np.ndarray,
+                    copy: bool = False) -> List[np.ndarray]:
+        """Crop ``T`` frames ``H x W x C`` (or a ``T x H x W x C`` array) to
+        ``bbox``; returns ``T`` frames, read-only views of the input (or,
+        with ``copy=True``, frames that own their memory)."""
         x1, y1, x2, y2 = (int(v) for v in bbox)
-        view = clip[:, y1:y2, x1:x2]  # T x size x size x C
-        return list(view.copy())
+        views = []
+        for frame in frames:
+            view = frame[y1:y2, x1:x2]  # size x size x C, no copy
+            if copy:
+                view = view.copy()
+            else:
+                view.flags.writeable = False  # the input keeps its flags
+            views.append(view)
+        return views
 
     def transform(self, results: Dict) -> Dict:
         """Crop the clean and the noise view.
@@ -93,8 +115,8 @@ class TwoViewRandomCrop(BaseTransform):
         Returns:
             dict: The result dict.
         """
-        clip = get_clip(results, 'imgs', 'TwoViewRandomCrop')
-        img_h, img_w = clip.shape[1:3]
+        frames = get_frames(results, 'imgs', 'TwoViewRandomCrop')
+        img_h, img_w = frames[0].shape[:2]
         if img_h < self.size or img_w < self.size:
             raise ValueError(
                 f'TwoViewRandomCrop: frames of H x W = {img_h} x {img_w} are '
@@ -105,8 +127,9 @@ class TwoViewRandomCrop(BaseTransform):
         clean_bbox = self.get_crop_bbox(img_h, img_w, self.size)
         noise_bbox = self.get_crop_bbox(img_h, img_w, self.size)
 
-        results['imgs'] = self.crop_frames(clip, clean_bbox)
-        results[self.noise_key] = self.crop_frames(clip, noise_bbox)
+        results['imgs'] = self.crop_frames(frames, clean_bbox, self.copy)
+        results[self.noise_key] = self.crop_frames(frames, noise_bbox,
+                                                   self.copy)
         results['crop_bbox'] = clean_bbox
         results['noise_crop_bbox'] = noise_bbox
         results['img_shape'] = (self.size, self.size)
@@ -114,4 +137,4 @@ class TwoViewRandomCrop(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(size={self.size}, '
-                f'noise_key={self.noise_key!r})')
+                f'noise_key={self.noise_key!r}, copy={self.copy})')

@@ -36,13 +36,38 @@ def test_transform_matches_eq4_from_recorded_values():
         assert isinstance(out, list) and len(out) == 4
         for j in range(4):
             assert out[j].dtype == np.float32
-            expected = ((1 - lam) * clip[j].astype(np.float64) +
-                        lam * clip[k].astype(np.float64))
-            np.testing.assert_allclose(out[j], expected, rtol=1e-6)
+            # the float32 definition, bit for bit ...
+            expected = (np.float32(1 - lam) * clip[j].astype(np.float32) +
+                        np.float32(lam) * clip[k].astype(np.float32))
+            assert expected.dtype == np.float32
+            np.testing.assert_array_equal(out[j], expected)
+            # ... within float32 rounding of the real-number blend
+            exact = ((1 - lam) * clip[j].astype(np.float64) +
+                     lam * clip[k].astype(np.float64))
+            np.testing.assert_allclose(out[j], exact, rtol=1e-6, atol=1e-4)
         # frame k is unchanged by its own mixup
         np.testing.assert_allclose(out[k], clip[k], rtol=1e-6)
     # the input frames were not written to
     np.testing.assert_array_equal(np.stack(frames), make_clip())
+
+
+@pytest.mark.parametrize('view', ['crop', 'flip', 'rot90', 'flip_rot270'])
+def test_mix_of_views_equals_mix_of_copies(view):
+    # STT leaves flipped/rotated views; mix reads them through OpenCV.
+    base = make_clip(t=3, h=9, w=9)
+    clip = {
+        'crop': base[:, 1:8, 2:9],
+        'flip': base[:, :, ::-1],
+        'rot90': np.rot90(base, 1, axes=(1, 2)),
+        'flip_rot270': np.rot90(base[::-1, :, ::-1], 3, axes=(1, 2)),
+    }[view]
+    out = IntraVideoMixup.mix(clip, 0.3, 1)
+    assert out.flags.c_contiguous and out.dtype == np.float32
+    np.testing.assert_array_equal(
+        out, IntraVideoMixup.mix(np.ascontiguousarray(clip), 0.3, 1))
+    expected = (np.float32(0.7) * clip.astype(np.float32) +
+                np.float32(0.3) * clip[1].astype(np.float32))
+    np.testing.assert_array_equal(out, expected)
 
 
 def test_only_key_is_changed():

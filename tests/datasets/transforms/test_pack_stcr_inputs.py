@@ -150,3 +150,23 @@ def test_action_data_preprocessor_stacks_and_normalises_both_views():
     assert inputs[1, 1, 2, 1, 2, 3].item() == pytest.approx(11202 / 5)
     codes = [s.metainfo['stt_code'] for s in data['data_samples']]
     assert codes == [(1, 2), (0, 3)]
+
+
+def test_views_of_all_16_codes_pack_to_the_transformed_clip():
+    import itertools
+
+    from mmstcr.datasets.transforms import SpatioTemporalTransform
+    from mmstcr.structures import apply_stt
+    rng = np.random.default_rng(0)
+    clip = rng.integers(0, 256, size=(3, 7, 7, 3), dtype=np.uint8)
+    for code in itertools.product(range(4), range(4)):
+        noise = SpatioTemporalTransform.apply_to_frames(list(clip), code)
+        packed = PackSTCRInputs()(
+            dict(imgs=list(clip), noise_imgs=noise, stt_code=code))
+        inputs = packed['inputs']  # 2 x C x T x H x W
+        assert inputs.dtype == torch.float32
+        np.testing.assert_array_equal(
+            inputs[1].permute(1, 2, 3, 0).numpy(),
+            apply_stt(clip, code, t_axis=0, h_axis=1, w_axis=2))
+        np.testing.assert_array_equal(inputs[0].permute(1, 2, 3, 0).numpy(),
+                                      clip)

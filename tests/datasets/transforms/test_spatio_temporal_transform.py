@@ -85,7 +85,8 @@ def test_invert_recovers_input(flip, rotation):
     assert type(z1) is int and type(z2) is int
     assert results['stt_flip'] == flip
     assert results['stt_rotation'] == rotation
-    assert all(f.flags['C_CONTIGUOUS'] for f in results['noise_imgs'])
+    # views of the input frames, not copies (PackSTCRInputs copies once)
+    assert all(np.shares_memory(f, clip) for f in results['noise_imgs'])
     # Only the identity leaves the clip unchanged.
     assert np.array_equal(out, clip) == ((z1, z2) == (0, 0))
     np.testing.assert_array_equal(
@@ -170,3 +171,20 @@ def test_repr():
                                 rotations=[0, 180], key='v'))
     assert text == ("SpatioTemporalTransform(flips=('none', 'temporal'), "
                     "rotations=(0, 180), key='v')")
+
+
+@pytest.mark.parametrize('z1, z2', list(itertools.product(range(4),
+                                                          range(4))))
+def test_frames_are_views_equal_to_apply_stt(z1, z2):
+    from mmstcr.structures import apply_stt
+    clip = make_clip()
+    frames = list(clip)
+    out = SpatioTemporalTransform.apply_to_frames(frames, (z1, z2))
+    np.testing.assert_array_equal(
+        np.stack(out), apply_stt(clip, (z1, z2), t_axis=0, h_axis=1,
+                                 w_axis=2))
+    assert all(np.shares_memory(o, clip) for o in out)  # nothing copied
+    stt = SpatioTemporalTransform(flips=(FLIPS[z1], ),
+                                  rotations=(ROTATIONS[z2], ))
+    results = stt(dict(noise_imgs=frames))
+    assert all(np.shares_memory(o, clip) for o in results['noise_imgs'])

@@ -71,11 +71,29 @@ def test_every_position_equally_likely_and_views_independent():
     assert 65 < same < 135, same
 
 
-def test_views_do_not_share_memory():
+def test_views_are_read_only_views_of_the_frames():
     clip = make_clip()
     frames = list(clip)
     np.random.seed(0)
     results = TwoViewRandomCrop(size=6)(dict(imgs=frames))
+    clean, noise = results['imgs'], results['noise_imgs']
+    for c, n, f in zip(clean, noise, frames):
+        # no copy: both crops are views of the input frame ...
+        assert np.shares_memory(c, f) and np.shares_memory(n, f)
+        # ... so an in-place op (like mmcv.imflip_) must fail, not change
+        # the other view
+        assert not c.flags.writeable and not n.flags.writeable
+        with pytest.raises(ValueError, match='read-only'):
+            n[...] = -1
+    assert all(f.flags.writeable for f in frames)  # the input keeps its flag
+    np.testing.assert_array_equal(np.stack(frames), make_clip())
+
+
+def test_copy_gives_views_that_own_their_memory():
+    clip = make_clip()
+    frames = list(clip)
+    np.random.seed(0)
+    results = TwoViewRandomCrop(size=6, copy=True)(dict(imgs=frames))
     clean, noise = results['imgs'], results['noise_imgs']
     for c, n in zip(clean, noise):
         assert not np.shares_memory(c, n)
@@ -119,7 +137,8 @@ def test_bad_frames():
     (dict(size=0), 'size'), (dict(size=-3), 'size'),
     (dict(size=1.5), '1.5'), (dict(size='112'), "'112'"),
     (dict(size=True), 'True'), (dict(noise_key='imgs'), "'imgs'"),
-    (dict(noise_key=''), "''"), (dict(noise_key=3), '3')
+    (dict(noise_key=''), "''"), (dict(noise_key=3), '3'),
+    (dict(copy=1), 'copy=1')
 ])
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -128,4 +147,5 @@ def test_bad_arguments(kwargs, name):
 
 def test_repr():
     text = repr(TwoViewRandomCrop(size=32, noise_key='noisy'))
-    assert text == "TwoViewRandomCrop(size=32, noise_key='noisy')"
+    assert text == ("TwoViewRandomCrop(size=32, noise_key='noisy', "
+                    'copy=False)')
