@@ -1,0 +1,111 @@
+"""Every pretraining config of the paper's Tables 1, 2 and 4 trains for a
+few iterations through ``tools/train.py`` on generated videos, with its
+backbone shrunk and its clips made small by ``--cfg-options`` (the config's
+own pipeline, model and losses otherwise)."""
+import glob
+import json
+import math
+import os.path as osp
+
+import pytest
+from mmengine import Config
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+STCR = osp.join(REPO, 'configs', 'stcr')
+
+TABLE1 = [osp.join(STCR, 'i3d_ucf101_pretrain.py')] + sorted(
+    glob.glob(osp.join(STCR, 'ablations', 'i3d_ucf101_pretrain_noise-*.py')))
+TABLE2 = [
+    osp.join(STCR, 'ablations', f'i3d_ucf101_pretrain_{name}.py')
+    for name in ('stt-only', 'im-only', 'stt-flips', 'stt-rotations',
+                 'stt-temporal-flip')
+]
+TABLE4 = [osp.join(STCR, 'c3d_ucf101_pretrain.py')] + sorted(
+    glob.glob(osp.join(STCR, 'pretext', '*.py')))
+CONFIGS = TABLE1 + TABLE2 + TABLE4
+
+# Shrunk backbones: (base channels, C' of the map) on 8 x 32 x 32 clips,
+# whose map is then T' = 1 (I3D: 1 x 1, C3D: 2 x 2).
+SHRINK = {'ResNet3d': (2, 64), 'C3DConv': (4, 32)}
+CLIP_LEN, SIZE = 8, 32
+
+
+def _rel(path):
+    return osp.relpath(path, REPO)
+
+
+def shrink_options(path):
+    """``--cfg-options`` words: small backbone and heads, small clips,
+    2 clips per batch, no workers, one epoch."""
+    cfg = Config.fromfile(path)
+    base, channels = SHRINK[cfg.model.backbone.type]
+    options = [
+        f'model.backbone.base_channels={base}',
+        f'model.cw_head.in_channels={channels}',
+        'model.cw_head.temporal_size=1',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
+        'default_hooks.logger.interval=1'
+    ]
+    if cfg.model.get('pretext_head'):
+        options += [
+            f'model.pretext_head.in_channels={channels}',
+            'model.pretext_head.hidden_channels=8'
+        ]
+    key = 'train_dataloader.dataset.pipeline'
+    for i, step in enumerate(cfg.train_dataloader.dataset.pipeline):
+        if step['type'] == 'SampleFrames':
+            options += [f'{key}.{i}.clip_len={CLIP_LEN}',
+                        f'{key}.{i}.frame_interval=2']
+        elif step['type'] == 'SampleClipTuple':
+            options += [f'{key}.{i}.clip_len={CLIP_LEN}',
+                        f'{key}.{i}.clip_gap=2']
+        elif step['type'] == 'Resize':
+            options.append(f'{key}.{i}.scale=(-1,{SIZE + 4})')
+        elif step['type'] == 'TwoViewRandomCrop':
+            options.append(f'{key}.{i}.size={SIZE}')
+        elif step['type'] == 'PackClipTuple':
+            for j, inner in enumerate(step['clip_pipeline']):
+                if inner['type'] == 'TwoViewRandomCrop':
+                    options.append(f'{key}.{i}.clip_pipeline.{j}.size={SIZE}')
+    return cfg, options
+
+
+def test_the_tables_have_their_configs():
+    assert len(TABLE1) == 5 and len(TABLE4) == 5
+    assert all(osp.isfile(p) for p in CONFIGS)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=_rel)
+def test_config_trains_through_tools_train(path, make_video_dataset,
+                                           run_command, tmp_path):
+    videos = make_video_dataset(num_videos=4, num_classes=2, num_frames=32,
+                                size=SIZE + 4)
+    cfg, options = shrink_options(path)
+    work_dir = tmp_path / 'work'
+    done = run_command(
+        [
+            'python', 'tools/train.py', path, '--work-dir', work_dir,
+            '--seed', '0', '--cfg-options',
+            *videos.cli_cfg_options(['train']), *options
+        ],
+        cwd=REPO,
+        env=dict(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1'),
+        timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:]
+    [scalars] = glob.glob(str(work_dir / '*' / 'vis_data' / 'scalars.json'))
+    with open(scalars) as f:
+        records = [json.loads(line) for line in f if '"loss"' in line]
+    assert [r['iter'] for r in records] == [1, 2]  # 4 videos, batch 2
+    want = ({'loss_tw', 'loss_cw'}
+            if cfg.model.get('consistency', True) else set())
+    head = cfg.model.get('pretext_head')
+    if head:
+        want |= {
+            'ClipOrderHead': {'loss_vcop', 'vcop_acc'},
+            'OrderVerificationHead': {'loss_sal', 'sal_acc'}
+        }[head['type']]
+    for record in records:
+        assert want <= set(record), (sorted(record), want)
+        assert all(math.isfinite(record[k]) for k in want | {'loss'})
+    assert glob.glob(str(work_dir / 'epoch_1.pth'))
