@@ -4,7 +4,8 @@
 # white Gaussian Noise to each frame", section 4.2). The paper gives no
 # standard deviation: 25.5 pixel units, a tenth of the 0-255 range, is ours.
 # Each sample records the noise's seed (gaussian_noise_seed) and std.
-# Finetune as Table 2 (configs/finetune/i3d_hmdb51_split1_stcr.py).
+# docs/method.md, decision 11. Finetune as Table 2
+# (configs/finetune/i3d_hmdb51_split1_stcr.py).
 _base_ = ['../i3d_ucf101_pretrain.py']
 
 train_pipeline = [

@@ -3,8 +3,9 @@
 # Intra-Video Mixup, InterVideoMixup in the data preprocessor, across the batch
 # (section 4.2, (d)): one frame of another video's clip blended into every
 # frame. The partner is another video of the batch (a derangement), its clean
-# view; lambda ~ Beta(1, 1). Each sample records mix_partner and mix_lambda.
-# Finetune as Table 2 (configs/finetune/i3d_hmdb51_split1_stcr.py).
+# view; lambda ~ Beta(1, 1). Each sample records mix_partner and mix_lambda
+# (docs/method.md, decision 11). Finetune as Table 2
+# (configs/finetune/i3d_hmdb51_split1_stcr.py).
 _base_ = ['../i3d_ucf101_pretrain.py']
 
 train_pipeline = [

@@ -4,7 +4,7 @@
 # (section 4.2, (c)): one CutMix box of every frame replaced by the same box of
 # another video's frames. The partner is another video of the batch (a
 # derangement), its clean view; lambda ~ Beta(1, 1). Each sample records
-# mix_partner and mix_lambda. Finetune as Table 2
+# mix_partner and mix_lambda (docs/method.md, decision 11). Finetune as Table 2
 # (configs/finetune/i3d_hmdb51_split1_stcr.py).
 _base_ = ['../i3d_ucf101_pretrain.py']
 

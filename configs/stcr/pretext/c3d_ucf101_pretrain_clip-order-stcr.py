@@ -5,7 +5,7 @@
 # into one of 3! = 6 orders; every clip gets its own two views (crops, STT,
 # Intra-Video Mixup) and the STCR losses, and ClipOrderHead predicts the order
 # from the tuple's clean clips. L = L_vcop + L_tw + 0.1 L_cw (docs/method.md,
-# decision 12). Schedule and runtime of c3d_ucf101_pretrain.py.
+# decision 13). Schedule and runtime of c3d_ucf101_pretrain.py.
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/c3d_ucf101_pretrain_clip-order-stcr.py 8
 # Finetune with configs/finetune/c3d_*_stcr.py and --cfg-options

@@ -1,11 +1,11 @@
 # Table 4, row "Shuffle & Learn [25] + STCR": C3D pretrained on UCF101 split 1
 # by temporal order verification (Shuffle & Learn, Misra et al., ECCV 2016)
 # with STCR as a regulariser (paper section 4.3). Shuffle & Learn's frame
-# triplets become triplets of 16-frame clips (docs/method.md, decision 11):
+# triplets become triplets of 16-frame clips (docs/method.md, decision 12):
 # half the tuples in order (forwards or backwards), half with the middle clip
 # out of place; OrderVerificationHead classifies them from the clean clips.
 # Every clip gets its two views and the STCR losses.
-# L = L_sal + L_tw + 0.1 L_cw (docs/method.md, decision 12).
+# L = L_sal + L_tw + 0.1 L_cw (docs/method.md, decision 13).
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/c3d_ucf101_pretrain_shuffle-learn-stcr.py 8
 _base_ = ['./c3d_ucf101_pretrain_clip-order-stcr.py']

@@ -1,6 +1,6 @@
 # Table 4, row "Shuffle & Learn [25]": C3D pretrained on UCF101 split 1 by
 # temporal order verification alone (Shuffle & Learn, Misra et al., ECCV 2016,
-# on clip triplets: docs/method.md, decision 11), the baseline of
+# on clip triplets: docs/method.md, decision 12), the baseline of
 # c3d_ucf101_pretrain_shuffle-learn-stcr.py: the same tuples and head, no STCR
 # loss (consistency=False), no STT or mixup on the unused second view.
 # L = L_sal.

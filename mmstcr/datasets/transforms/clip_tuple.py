@@ -49,7 +49,7 @@ class SampleClipTuple(BaseTransform):
       uniform draw among the other ``N! - 2`` permutations. For ``N = 3``
       these are exactly the tuples whose middle clip is not between the
       other two, S&L's negatives built from the tuple's own clips
-      (docs/method.md, decision 11).
+      (docs/method.md, decision 12).
 
     Required Keys:
 

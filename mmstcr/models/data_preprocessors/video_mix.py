@@ -7,7 +7,7 @@ the noise view of sample ``i`` with a clip of another video of the batch,
 its *partner* ``p(i)``, and uses no label. The partner's **clean view**
 (view 0, as the pipeline made it: cropped, no STT, no mixing) is what is
 mixed in, read before any sample of the batch is changed, so the result
-does not depend on the order of the samples.
+does not depend on the order of the samples (docs/method.md, decision 11).
 """
 import math
 from numbers import Real

@@ -128,7 +128,7 @@ class OrderVerificationHead(BaseModule):
     Shuffle & Learn feeds three frames to a siamese 2D network, concatenates
     their fc7 features and classifies the tuple as in order (forwards or
     backwards) or not. With a 3D CNN each frame becomes a short clip
-    (docs/method.md, decision 11): each clip's map is average-pooled to
+    (docs/method.md, decision 12): each clip's map is average-pooled to
     ``C'``, a shared fully connected layer with ReLU plays fc7, the ``N``
     features are concatenated in tuple order and one linear layer gives the
     2 logits. Target: ``clip_in_order`` (1 in order, 0 shuffled).
