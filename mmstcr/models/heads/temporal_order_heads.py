@@ -17,42 +17,85 @@ from mmaction.utils import SampleList
 from mmengine.model import BaseModule
 
 
-def pooled_clips(feats: torch.Tensor, num_clips: int,
-                 owner: str) -> torch.Tensor:
-    """``B x N x C' x T' x H' x W'`` -> global average ``B x N x C'``."""
-    if feats.dim() != 6 or feats.size(1) != num_clips:
-        raise ValueError(
-            f"{owner} needs the clips of each tuple grouped, B x {num_clips} x "
-            f"C' x T' x H' x W' (STCRRecognizer does it for B x 2N inputs "
-            f'from PackClipTuple); got {tuple(feats.shape)}')
-    return feats.mean(dim=(3, 4, 5))
+class _TupleOrderHead(BaseModule):
+    """What the two heads share: arguments, the loss protocol of
+    :class:`STCRRecognizer`'s pretext heads, and the logged names.
 
+    A subclass sets ``label_key`` (the metainfo key of the target),
+    ``name`` (``loss_<name>``, ``<name>_acc``), ``min_clips``, and writes
+    ``build_layers(hidden_channels)`` and ``forward(feats) -> logits``
+    (``self.dropout`` comes before the classifier).
+    """
 
-def labels_of(data_samples: SampleList, key: str, owner: str,
-              like: torch.Tensor) -> torch.Tensor:
-    """The tuple labels ``metainfo[key]`` as a long tensor."""
-    missing = [i for i, s in enumerate(data_samples) if key not in s.metainfo]
-    if missing:
-        raise KeyError(f"{owner}: data samples {missing} have no {key!r} "
-                       "(the pipeline must run SampleClipTuple and "
-                       'PackClipTuple)')
-    return like.new_tensor([int(s.metainfo[key]) for s in data_samples],
-                           dtype=torch.long)
+    label_key = ''
+    name = ''
+    min_clips = 2
 
+    def __init__(self,
+                 in_channels: int,
+                 num_clips: int = 3,
+                 hidden_channels: int = 512,
+                 dropout: float = 0.5,
+                 loss_weight: float = 1.0,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        owner = type(self).__name__
+        if not isinstance(num_clips, int) or num_clips < self.min_clips:
+            raise ValueError(f'{owner}: num_clips must be an int >= '
+                             f'{self.min_clips}; got {num_clips!r}')
+        self.in_channels = in_channels
+        self.num_clips = num_clips
+        self.loss_weight = loss_weight
+        self.dropout = nn.Dropout(dropout)
+        self.build_layers(hidden_channels)
 
-def classification_losses(logits: torch.Tensor, labels: torch.Tensor,
-                          loss_weight: float,
-                          name: str) -> Dict[str, torch.Tensor]:
-    """``loss_<name>`` (weighted cross-entropy) and ``<name>_acc``."""
-    acc = (logits.detach().argmax(1) == labels).float().mean()
-    return {
-        f'loss_{name}': loss_weight * F.cross_entropy(logits, labels),
-        f'{name}_acc': acc
-    }
+    def build_layers(self, hidden_channels: int) -> None:
+        """The head's layers."""
+        raise NotImplementedError
+
+    def pooled(self, feats: torch.Tensor) -> torch.Tensor:
+        """``B x N x C' x T' x H' x W'`` -> global average ``B x N x C'``."""
+        if feats.dim() != 6 or feats.size(1) != self.num_clips:
+            raise ValueError(
+                f'{type(self).__name__} needs the clips of each tuple '
+                f"grouped, B x {self.num_clips} x C' x T' x H' x W' "
+                '(STCRRecognizer does it for B x 2N inputs from '
+                f'PackClipTuple); got {tuple(feats.shape)}')
+        return feats.mean(dim=(3, 4, 5))
+
+    def loss(self, feats_clean: torch.Tensor,
+             feats_noise: Optional[torch.Tensor],
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Cross-entropy of the clean tuples' logits against
+        ``metainfo[label_key]``; ``feats_noise`` is not read."""
+        missing = [
+            i for i, s in enumerate(data_samples)
+            if self.label_key not in s.metainfo
+        ]
+        if missing:
+            raise KeyError(
+                f'{type(self).__name__}: data samples {missing} have no '
+                f'{self.label_key!r} (the pipeline must run SampleClipTuple '
+                'and PackClipTuple)')
+        labels = feats_clean.new_tensor(
+            [int(s.metainfo[self.label_key]) for s in data_samples],
+            dtype=torch.long)  # B
+        logits = self(feats_clean)
+        acc = (logits.detach().argmax(1) == labels).float().mean()
+        return {
+            f'loss_{self.name}':
+            self.loss_weight * F.cross_entropy(logits, labels),
+            f'{self.name}_acc': acc
+        }
+
+    def extra_repr(self) -> str:
+        return (f'in_channels={self.in_channels}, '
+                f'num_clips={self.num_clips}, '
+                f'loss_weight={self.loss_weight}')
 
 
 @MODELS.register_module()
-class ClipOrderHead(BaseModule):
+class ClipOrderHead(_TupleOrderHead):
     """VCOP: predict which of the ``N!`` orders a tuple of clips is in.
 
     As in the clip order paper: each clip's feature (global average pool of
@@ -76,53 +119,29 @@ class ClipOrderHead(BaseModule):
         init_cfg (dict or list[dict], optional): Defaults to None.
     """
 
-    def __init__(self,
-                 in_channels: int,
-                 num_clips: int = 3,
-                 hidden_channels: int = 512,
-                 dropout: float = 0.5,
-                 loss_weight: float = 1.0,
-                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if not isinstance(num_clips, int) or num_clips < 2:
-            raise ValueError('ClipOrderHead: num_clips must be an int >= 2; '
-                             f'got {num_clips!r}')
-        self.in_channels = in_channels
-        self.num_clips = num_clips
-        self.loss_weight = loss_weight
-        self.pairs = [(i, j) for i in range(num_clips)
-                      for j in range(i + 1, num_clips)]
-        self.pair_fc = nn.Linear(2 * in_channels, hidden_channels)
-        self.dropout = nn.Dropout(dropout)
+    label_key = 'clip_order_label'
+    name = 'vcop'
+    min_clips = 2
+
+    def build_layers(self, hidden_channels: int) -> None:
+        self.pairs = [(i, j) for i in range(self.num_clips)
+                      for j in range(i + 1, self.num_clips)]
+        self.pair_fc = nn.Linear(2 * self.in_channels, hidden_channels)
         self.fc = nn.Linear(hidden_channels * len(self.pairs),
-                            math.factorial(num_clips))
+                            math.factorial(self.num_clips))
 
     def forward(self, feats: torch.Tensor) -> torch.Tensor:
         """``B x N x C' x T' x H' x W'`` -> ``B x N!`` logits."""
-        f = pooled_clips(feats, self.num_clips, 'ClipOrderHead')  # B x N x C'
+        f = self.pooled(feats)  # B x N x C'
         pair_feats = [
             F.relu(self.pair_fc(torch.cat([f[:, i], f[:, j]], dim=1)))
             for i, j in self.pairs
         ]  # each B x hidden
         return self.fc(self.dropout(torch.cat(pair_feats, dim=1)))
 
-    def loss(self, feats_clean: torch.Tensor,
-             feats_noise: Optional[torch.Tensor],
-             data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """Cross-entropy against ``clip_order_label``."""
-        labels = labels_of(data_samples, 'clip_order_label', 'ClipOrderHead',
-                           feats_clean)
-        return classification_losses(
-            self(feats_clean), labels, self.loss_weight, 'vcop')
-
-    def extra_repr(self) -> str:
-        return (f'in_channels={self.in_channels}, '
-                f'num_clips={self.num_clips}, '
-                f'loss_weight={self.loss_weight}')
-
 
 @MODELS.register_module()
-class OrderVerificationHead(BaseModule):
+class OrderVerificationHead(_TupleOrderHead):
     """Shuffle & Learn: is a tuple of clips in temporal order?
 
     Shuffle & Learn feeds three frames to a siamese 2D network, concatenates
@@ -145,40 +164,16 @@ class OrderVerificationHead(BaseModule):
         init_cfg (dict or list[dict], optional): Defaults to None.
     """
 
-    def __init__(self,
-                 in_channels: int,
-                 num_clips: int = 3,
-                 hidden_channels: int = 512,
-                 dropout: float = 0.5,
-                 loss_weight: float = 1.0,
-                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if not isinstance(num_clips, int) or num_clips < 3:
-            raise ValueError('OrderVerificationHead: num_clips must be an '
-                             f'int >= 3; got {num_clips!r}')
-        self.in_channels = in_channels
-        self.num_clips = num_clips
-        self.loss_weight = loss_weight
-        self.clip_fc = nn.Linear(in_channels, hidden_channels)
-        self.dropout = nn.Dropout(dropout)
-        self.fc = nn.Linear(hidden_channels * num_clips, 2)
+    label_key = 'clip_in_order'
+    name = 'sal'
+    min_clips = 3
+
+    def build_layers(self, hidden_channels: int) -> None:
+        self.clip_fc = nn.Linear(self.in_channels, hidden_channels)
+        self.fc = nn.Linear(hidden_channels * self.num_clips, 2)
 
     def forward(self, feats: torch.Tensor) -> torch.Tensor:
         """``B x N x C' x T' x H' x W'`` -> ``B x 2`` logits."""
-        f = pooled_clips(feats, self.num_clips, 'OrderVerificationHead')
+        f = self.pooled(feats)  # B x N x C'
         f = F.relu(self.clip_fc(f))  # B x N x hidden, shared over clips
         return self.fc(self.dropout(f.flatten(1)))
-
-    def loss(self, feats_clean: torch.Tensor,
-             feats_noise: Optional[torch.Tensor],
-             data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """Cross-entropy against ``clip_in_order``."""
-        labels = labels_of(data_samples, 'clip_in_order',
-                           'OrderVerificationHead', feats_clean)
-        return classification_losses(
-            self(feats_clean), labels, self.loss_weight, 'sal')
-
-    def extra_repr(self) -> str:
-        return (f'in_channels={self.in_channels}, '
-                f'num_clips={self.num_clips}, '
-                f'loss_weight={self.loss_weight}')

@@ -29,6 +29,15 @@ def _build(cfg: ModuleOrCfg) -> nn.Module:
     return cfg if isinstance(cfg, nn.Module) else MODELS.build(cfg)
 
 
+def _check_sample_count(data_samples: OptSampleList, count: int,
+                        unit: str) -> None:
+    """One data sample per clip (or tuple) of the batch."""
+    if data_samples is None or len(data_samples) != count:
+        got = None if data_samples is None else len(data_samples)
+        raise ValueError(f'STCRRecognizer.loss needs one data sample per '
+                         f'{unit}: {count} {unit}s, data samples: {got}')
+
+
 @MODELS.register_module()
 class STCRRecognizer(BaseModel):
     """Spatio-Temporal Consistency Regularization: a siamese 3D CNN trained
@@ -289,10 +298,7 @@ class STCRRecognizer(BaseModel):
         (video-major) and one data sample per clip, from each sample's
         ``clip_metainfo``."""
         batch, num = inputs.size(0), inputs.size(1) // 2
-        if data_samples is None or len(data_samples) != batch:
-            got = None if data_samples is None else len(data_samples)
-            raise ValueError(f'STCRRecognizer.loss needs one data sample per '
-                             f'tuple: {batch} tuples, data samples: {got}')
+        _check_sample_count(data_samples, batch, 'tuple')
         clip_samples = []
         for i, sample in enumerate(data_samples):
             metas = sample.metainfo.get('clip_metainfo')
@@ -309,10 +315,7 @@ class STCRRecognizer(BaseModel):
     def _stt_codes(data_samples: OptSampleList,
                    batch_size: int) -> List[Tuple[int, int]]:
         """Each sample's STT code ``(z1, z2)``, validated."""
-        if data_samples is None or len(data_samples) != batch_size:
-            got = None if data_samples is None else len(data_samples)
-            raise ValueError(f'STCRRecognizer.loss needs one data sample per '
-                             f'clip: {batch_size} clips, data samples: {got}')
+        _check_sample_count(data_samples, batch_size, 'clip')
         codes = []
         for i, sample in enumerate(data_samples):
             if 'stt_code' not in sample.metainfo:
