@@ -58,6 +58,7 @@ train_dataloader = dict(
     batch_size=8,
     num_workers=8,
     persistent_workers=True,
+    pin_memory=True,  # GPU runs; PyTorch only warns without a GPU
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
@@ -69,6 +70,7 @@ val_dataloader = dict(
     batch_size=8,
     num_workers=8,
     persistent_workers=True,
+    pin_memory=True,  # GPU runs; PyTorch only warns without a GPU
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
@@ -80,6 +82,7 @@ test_dataloader = dict(
     batch_size=1,
     num_workers=8,
     persistent_workers=True,
+    pin_memory=True,  # GPU runs; PyTorch only warns without a GPU
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,

@@ -24,6 +24,7 @@ test_dataloader = dict(
     batch_size=4,
     num_workers=8,
     persistent_workers=True,
+    pin_memory=True,  # GPU runs; PyTorch only warns without a GPU
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         _delete_=True,

@@ -31,6 +31,7 @@ train_dataloader = dict(
     batch_size=8,
     num_workers=8,
     persistent_workers=True,
+    pin_memory=True,  # GPU runs; PyTorch only warns without a GPU
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
