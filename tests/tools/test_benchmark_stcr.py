@@ -1,5 +1,11 @@
-"""benchmark_stcr.py --quick runs and writes every table with sane ratios
-(no timing thresholds: speed is measured by the tool, not by tests)."""
+"""benchmark_stcr.py --quick runs and writes every table, as JSON and as
+Markdown, with sane ratios (no timing thresholds: speed is measured by the
+tool, not by tests).
+
+One run covers all six tables with one backbone (each memory row and the
+DDP table start fresh processes, so a second backbone would double the
+cost); the parsing of ``--archs`` is tested on the parser."""
+import importlib.util
 import json
 import math
 import os.path as osp
@@ -8,18 +14,27 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark_stcr.py')
 
 
+def _tool():
+    spec = importlib.util.spec_from_file_location('benchmark_stcr', TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _sane(ratio):
     return math.isfinite(ratio) and 0.05 < ratio < 20
 
 
-def test_quick_run_writes_all_tables(run_command, tmp_path):
+def test_quick_run_writes_all_tables_as_json_and_markdown(
+        run_command, tmp_path):
     out = tmp_path / 'speed.json'
     result = run_command([
-        'python', TOOL, '--quick', '--archs', 'r3d,c3d', '--out-json', out
+        'python', TOOL, '--quick', '--archs', 'c3d', '--out-json', out
     ], env=dict(OMP_NUM_THREADS='1'), timeout=600)
     assert result.returncode == 0, result.stdout[-4000:]
     res = json.loads(out.read_text())
     assert res['machine']['threads'] == 1
+    assert res['machine']['nproc'] >= 1 and len(res['machine']['loadavg'])
     assert {'pipeline', 'step', 'memory', 'dataloader', 'ddp',
             'scaling'} <= set(res)
     pipe = res['pipeline']
@@ -33,25 +48,60 @@ def test_quick_run_writes_all_tables(run_command, tmp_path):
         spread = row['ratio_spread']
         assert spread['min'] <= spread['median'] <= spread['max']
     assert _sane(pipe['geomean_ratio'])
-    assert [r['arch'] for r in res['step']['rows']] == ['r3d', 'c3d']
+    assert [r['arch'] for r in res['step']['rows']] == ['c3d']
     assert all(_sane(r['ratio']) for r in res['step']['rows'])
+    assert [r['arch'] for r in res['memory']['rows']] == ['c3d']
     assert all(_sane(r['ratio']) for r in res['memory']['rows'])
     assert [r['num_workers'] for r in res['dataloader']['rows']] == [0, 1, 2]
     assert all(r['bottleneck'] in ('data', 'model')
                for r in res['dataloader']['rows'])
     assert _sane(res['ddp']['ratio'])
     assert len(res['scaling']['rows']) == 6
-    assert 'geometric mean ratio' in result.stdout
+
+    # the Markdown file: next to the JSON by default, the printed tables
+    md = (tmp_path / 'speed.md').read_text()
+    first = md.splitlines()[0]
+    assert first.startswith('Machine: nproc ')
+    m = res['machine']
+    for part in (f"nproc {m['nproc']}", m['cpu'], f"torch {m['torch']}",
+                 '1 intra-op thread(s)',
+                 f"1-minute load average {m['loadavg'][0]:.2f}"):
+        assert part in first, (part, first)
+    for header in ('| video | STCR ms | MMAction2 ms |',
+                   '| backbone | STCR s | 2 x Recognizer3D s |',
+                   '| backbone | STCR MB | Recognizer3D (2x batch) MB |',
+                   '| num_workers | clips/s | bottleneck |',
+                   '| clip length | crop | STCR ms | MMAction2 ms |'):
+        assert header in md, header
+    assert 'geometric mean ratio' in md and 'DDP on CPU (gloo)' in md
+    assert '| c3d |' in md
+    # one row per video under the pipeline table's separator
+    rows = md.split('|---|---:|---:|---:|---:|---|---|\n', 1)[1]
+    assert all(rows.splitlines()[i].startswith(f'| {r["video"]} |')
+               for i, r in enumerate(pipe['rows']))
+    assert md.strip() in result.stdout
 
 
-def test_only_runs_a_subset(run_command, tmp_path):
-    out = tmp_path / 'speed.json'
+def test_only_runs_a_subset_and_out_md_goes_where_asked(run_command,
+                                                        tmp_path):
+    out_md = tmp_path / 'tables' / 'readme.md'
+    out_md.parent.mkdir()
     result = run_command(
-        ['python', TOOL, '--quick', '--only', 'pipeline', '--out-json', out],
-        env=dict(OMP_NUM_THREADS='1'))
+        ['python', TOOL, '--quick', '--only', 'pipeline', '--out-md',
+         out_md], env=dict(OMP_NUM_THREADS='1'))
     assert result.returncode == 0, result.stdout[-4000:]
-    res = json.loads(out.read_text())
-    assert 'pipeline' in res and 'step' not in res and 'ddp' not in res
+    md = out_md.read_text()
+    assert md.startswith('Machine: ') and '| video | STCR ms' in md
+    assert '| backbone |' not in md and 'DDP on CPU' not in md
+
+
+def test_markdown_path_and_archs():
+    tool = _tool()
+    assert tool.markdown_path(None, 'a/speed.json') == 'a/speed.md'
+    assert tool.markdown_path('b.md', 'a/speed.json') == 'b.md'
+    assert tool.markdown_path(None, None) is None
+    args = tool.parse_args(['--archs', 'r3d,c3d', '--quick'])
+    assert args.archs == ['r3d', 'c3d'] and args.repeats == 3
 
 
 def test_unknown_table_is_an_error(run_command):

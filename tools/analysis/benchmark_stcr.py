@@ -2,7 +2,8 @@
 
 Usage::
 
-    python tools/analysis/benchmark_stcr.py --out-json speed.json
+    python tools/analysis/benchmark_stcr.py --out-json speed.json \\
+        --out-md speed.md
     python tools/analysis/benchmark_stcr.py --quick        # about a minute
     python tools/analysis/benchmark_stcr.py --only pipeline,step \\
         --videos DIR --threads 1
@@ -24,9 +25,12 @@ Tables (``--only`` picks a subset, comma-separated):
   fitted exponent.
 
 Every figure is a ratio measured in one run, the two sides interleaved;
-min / median / max over ``--repeats``. Intra-op threads: ``--threads``
-(default 1, for reproducible numbers on a shared machine). The method is in
-docs/performance.md.
+min / median / max over ``--repeats``. The tables are printed as Markdown
+under a line naming the machine (nproc, CPU model, torch, threads, load
+average at start) and written to ``--out-md`` (by default next to
+``--out-json``, with ``.md``), ready for the README. Intra-op threads:
+``--threads`` (default 1, for reproducible numbers on a shared machine).
+The method is in docs/performance.md.
 """
 import argparse
 import json
@@ -57,6 +61,8 @@ def parse_args(argv=None):
     parser.add_argument('--quick', action='store_true',
                         help='tiny sizes and repeat counts (a smoke run)')
     parser.add_argument('--out-json')
+    parser.add_argument('--out-md', help='write the tables as Markdown here '
+                        '(default with --out-json: the same path, .md)')
     parser.add_argument('--memory-worker', nargs=7, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.only = [t for t in args.only.split(',') if t]
@@ -84,98 +90,121 @@ def machine(threads: int) -> dict:
                           if line.startswith('model name')), '')
     except OSError:
         pass
-    return dict(nproc=os.cpu_count(), cpu=model or platform.processor(),
+    try:
+        nproc = len(os.sched_getaffinity(0))  # what `nproc` prints
+    except AttributeError:
+        nproc = os.cpu_count()
+    return dict(nproc=nproc, cpu=model or platform.processor(),
                 torch=torch.__version__, threads=threads,
                 python=platform.python_version(),
                 loadavg=os.getloadavg())
+
+
+def machine_line(m: dict) -> str:
+    """One line naming the machine the tables were measured on."""
+    return (f"Machine: nproc {m['nproc']}, {m['cpu'] or 'unknown CPU'}, "
+            f"torch {m['torch']}, {m['threads']} intra-op thread(s), "
+            f"1-minute load average {m['loadavg'][0]:.2f} at start.")
 
 
 def _fmt(s):
     return f"{s['median']:.3f} ({s['min']:.2f}-{s['max']:.2f})"
 
 
-def print_tables(res: dict) -> None:
-    m = res['machine']
-    print(f"machine: {m['nproc']} cores, {m['cpu']}, torch {m['torch']}, "
-          f"{m['threads']} intra-op thread(s) (default 1 for reproducible "
-          f"numbers on a shared machine), load {m['loadavg'][0]:.2f}\n")
+def render_tables(res: dict) -> str:
+    """The tables as Markdown, under a header line naming the machine."""
+    lines = []
+
+    def out(text=''):
+        lines.append(text)
+
+    out(machine_line(res['machine']))
+    out(f"\ncommand: `{res['command']}`\n")
     if 'pipeline' in res:
         p = res['pipeline']
-        print(f"Pipeline per clip, STCR vs MMAction2 single-view, median "
-              f"ms over {p['repeats']} interleaved clips:\n")
-        print('| video | STCR ms | MMAction2 ms | ratio (min-max) | '
-              'STT+mixup share | STCR decode / resize / crops / STT / '
-              'mixup / pack ms | MMAction2 decode / resize / crop / flip / '
-              '- / pack ms |')
-        print('|---|---:|---:|---:|---:|---|---|')
+        out(f"Pipeline per clip, STCR vs MMAction2 single-view, median "
+            f"ms over {p['repeats']} interleaved clips:\n")
+        out('| video | STCR ms | MMAction2 ms | ratio (min-max) | '
+            'STT+mixup share | STCR decode / resize / crops / STT / '
+            'mixup / pack ms | MMAction2 decode / resize / crop / flip / '
+            '- / pack ms |')
+        out('|---|---:|---:|---:|---:|---|---|')
         from mmstcr.benchmark.speed import STEPS
         for r in p['rows']:
             split = ' / '.join(f"{r['stcr_ms'][s]:.2f}" for s in STEPS)
             msplit = ' / '.join(f"{r['mma_ms'][s]:.2f}" for s in STEPS)
-            print(f"| {r['video']} | {r['stcr_ms']['total']:.2f} | "
-                  f"{r['mma_ms']['total']:.2f} | {_fmt(r['ratio_spread'])} "
-                  f"| {100 * r['stt_mixup_share']:.1f} % | {split} | "
-                  f"{msplit} |")
-        print(f"\ngeometric mean ratio {p['geomean_ratio']:.3f} (target "
-              f"<= 1.10); STT+mixup share {100 * p['geomean_stt_mixup_share']:.2f} % "
-              '(target <= 3 %)\n')
+            out(f"| {r['video']} | {r['stcr_ms']['total']:.2f} | "
+                f"{r['mma_ms']['total']:.2f} | {_fmt(r['ratio_spread'])} "
+                f"| {100 * r['stt_mixup_share']:.1f} % | {split} | "
+                f"{msplit} |")
+        share = 100 * p['geomean_stt_mixup_share']
+        out(f"\ngeometric mean ratio {p['geomean_ratio']:.3f} (target "
+            f"<= 1.10); STT+mixup share {share:.2f} % (target <= 3 %)\n")
     if 'step' in res:
         s = res['step']
-        print(f"Train step (preprocess + fwd + bwd + SGD), STCR at batch "
-              f"{s['batch']} x 2 views vs 2 x Recognizer3D at batch "
-              f"{s['batch']}, base channels {s['base_channels']}, clips "
-              f"{s['frames']} x {s['size']}^2, {s['repeats']} repeats:\n")
-        print('| backbone | STCR s | 2 x Recognizer3D s | ratio (min-max) |')
-        print('|---|---:|---:|---:|')
+        out(f"Train step (preprocess + fwd + bwd + SGD), STCR at batch "
+            f"{s['batch']} x 2 views vs 2 x Recognizer3D at batch "
+            f"{s['batch']}, base channels {s['base_channels']}, clips "
+            f"{s['frames']} x {s['size']}^2, {s['repeats']} repeats:\n")
+        out('| backbone | STCR s | 2 x Recognizer3D s | ratio (min-max) |')
+        out('|---|---:|---:|---:|')
         for r in s['rows']:
-            print(f"| {r['arch']} | {r['stcr_s']:.3f} | {r['r3d_x2_s']:.3f} "
-                  f"| {_fmt(r['ratio_spread'])} |")
-        print('\ntarget: ratio <= 1.02\n')
+            out(f"| {r['arch']} | {r['stcr_s']:.3f} | {r['r3d_x2_s']:.3f} "
+                f"| {_fmt(r['ratio_spread'])} |")
+        out('\ntarget: ratio <= 1.02\n')
     if 'memory' in res:
         s = res['memory']
-        print(f"Peak memory (RSS growth of one train step, fresh process), "
-              f"STCR at batch {s['batch']} vs Recognizer3D at batch "
-              f"{2 * s['batch']}:\n")
-        print('| backbone | STCR MB | Recognizer3D (2x batch) MB | ratio '
-              '(min-max) |')
-        print('|---|---:|---:|---:|')
+        out(f"Peak memory (RSS growth of one train step, fresh process), "
+            f"STCR at batch {s['batch']} vs Recognizer3D at batch "
+            f"{2 * s['batch']}:\n")
+        out('| backbone | STCR MB | Recognizer3D (2x batch) MB | ratio '
+            '(min-max) |')
+        out('|---|---:|---:|---:|')
         for r in s['rows']:
-            print(f"| {r['arch']} | {r['stcr_mb']:.1f} | "
-                  f"{r['r3d_2x_mb']:.1f} | {_fmt(r['ratio_spread'])} |")
-        print('\ntarget: ratio <= 1.05\n')
+            out(f"| {r['arch']} | {r['stcr_mb']:.1f} | "
+                f"{r['r3d_2x_mb']:.1f} | {_fmt(r['ratio_spread'])} |")
+        out('\ntarget: ratio <= 1.05\n')
     if 'dataloader' in res:
         d = res['dataloader']
         rate = d['model_clips_per_s']
-        print(f"DataLoader (STCR pipeline, batch {d['batch']}) vs model "
-              f"step rate "
-              f"{'n/a' if rate is None else f'{rate:.1f}'} clips/s:\n")
-        print('| num_workers | clips/s | bottleneck |')
-        print('|---:|---:|---|')
+        out(f"DataLoader (STCR pipeline, batch {d['batch']}) vs model "
+            f"step rate "
+            f"{'n/a' if rate is None else f'{rate:.1f}'} clips/s:\n")
+        out('| num_workers | clips/s | bottleneck |')
+        out('|---:|---:|---|')
         for r in d['rows']:
-            print(f"| {r['num_workers']} | {r['clips_per_s']:.1f} | "
-                  f"{r['bottleneck']} |")
-        print()
+            out(f"| {r['num_workers']} | {r['clips_per_s']:.1f} | "
+                f"{r['bottleneck']} |")
+        out()
     if 'ddp' in res:
         d = res['ddp']
-        print(f"DDP on CPU (gloo), {d['arch']}, global batch "
-              f"{d['global_batch']}: 1 process {d['one_process_s']:.3f} "
-              f"s/step, 2 processes {d['two_process_s']:.3f} s/step; "
-              f"2-proc / 1-proc time {_fmt(d['ratio_spread'])} "
-              f"(speed-up {d['speedup']:.2f})\n")
+        out(f"DDP on CPU (gloo), {d['arch']}, global batch "
+            f"{d['global_batch']}: 1 process {d['one_process_s']:.3f} "
+            f"s/step, 2 processes {d['two_process_s']:.3f} s/step; "
+            f"2-proc / 1-proc time {_fmt(d['ratio_spread'])} "
+            f"(speed-up {d['speedup']:.2f})\n")
     if 'scaling' in res:
         s = res['scaling']
-        print(f"Scaling of the STCR pipeline ({s['video']}):\n")
-        print('| clip length | crop | STCR ms | MMAction2 ms | ratio |')
-        print('|---:|---:|---:|---:|---:|')
+        out(f"Scaling of the STCR pipeline ({s['video']}):\n")
+        out('| clip length | crop | STCR ms | MMAction2 ms | ratio |')
+        out('|---:|---:|---:|---:|---:|')
         for r in s['rows']:
-            print(f"| {r['clip_len']} | {r['crop']} | {r['stcr_ms']:.2f} | "
-                  f"{r['mma_ms']:.2f} | {r['ratio']:.3f} |")
+            out(f"| {r['clip_len']} | {r['crop']} | {r['stcr_ms']:.2f} | "
+                f"{r['mma_ms']:.2f} | {r['ratio']:.3f} |")
         el = ', '.join(f'crop {k}: {v:.2f}'
                        for k, v in s['exponent_clip_len'].items())
         ec = ', '.join(f'T {k}: {v:.2f}'
                        for k, v in s['exponent_crop'].items())
-        print(f'\nfitted exponent of time in clip length: {el}; in crop '
-              f'side: {ec}\n')
+        out(f'\nfitted exponent of time in clip length: {el}; in crop '
+            f'side: {ec}\n')
+    return '\n'.join(lines)
+
+
+def markdown_path(out_md, out_json):
+    """``--out-md`` if given, else ``--out-json`` with ``.md``, else None."""
+    if out_md or not out_json:
+        return out_md
+    return osp.splitext(out_json)[0] + '.md'
 
 
 def main(argv=None):
@@ -229,10 +258,15 @@ def main(argv=None):
                 crops=(16, 32) if args.quick else (56, 112))
         if 'step' not in args.only:
             res.pop('step', None)
-    print_tables(res)
+    tables = render_tables(res)
+    print(tables)
     if args.out_json:
         with open(args.out_json, 'w') as f:
             json.dump(res, f, indent=1)
+    out_md = markdown_path(args.out_md, args.out_json)
+    if out_md:
+        with open(out_md, 'w') as f:
+            f.write(tables + '\n')
 
 
 if __name__ == '__main__':
