@@ -7,6 +7,11 @@ import numpy as np
 
 Clip = Union[Sequence[np.ndarray], np.ndarray]
 
+#: Key under which ``IntraVideoMixup`` hands ``PackSTCRInputs`` the float32
+#: ``2 x T x H x W x C`` buffer whose slot 1 holds the noise view it wrote,
+#: so that the pack writes only the clean view (slot 0).
+TWO_VIEW_BUFFER_KEY = 'two_view_buffer'
+
 
 def video_name(results: Dict) -> str:
     """A suffix naming the video of ``results`` in error messages."""
@@ -150,12 +155,22 @@ def _contiguous_copy(frame: np.ndarray) -> np.ndarray:
     return copy.reshape(frame.shape)  # OpenCV drops a channel axis of 1
 
 
+def are_frames_of(frames: Sequence[np.ndarray], clip: np.ndarray) -> bool:
+    """True if ``frames`` are the frames of ``clip`` (``T x H x W x C``) in
+    order: the same memory, shape, strides and dtype, i.e. ``list(clip)``
+    untouched by any later transform that made new frames."""
+    return len(frames) == len(clip) and all(
+        f.dtype == c.dtype and f.shape == c.shape and f.strides == c.strides
+        and f.ctypes.data == c.ctypes.data for f, c in zip(frames, clip))
+
+
 def frame_views(clip: np.ndarray) -> List[np.ndarray]:
     """``T x H x W x C`` array -> list of ``T`` frames that are views of it.
 
     No pixel is copied. The frames may have negative strides (``np.flip`` /
-    ``np.rot90`` views); ``PackSTCRInputs`` copies them once into its
-    output buffer, which is the only copy of a view on the STCR path.
+    ``np.rot90`` views); they are copied once, into the float32 pack
+    buffer (by ``IntraVideoMixup``'s blend or by ``PackSTCRInputs``), which
+    is the only copy of a view on the STCR path.
     """
     return list(clip)
 

@@ -8,7 +8,8 @@ from mmcv.transforms import BaseTransform
 from mmaction.registry import TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmstcr.structures import check_code
-from .clip_utils import get_frames, video_name, write_frames
+from .clip_utils import (TWO_VIEW_BUFFER_KEY, are_frames_of, get_frames,
+                         video_name, write_frames)
 
 #: The STT code of the identity, stored when no STT ran.
 IDENTITY_STT_CODE = (0, 0)
@@ -32,7 +33,12 @@ class PackSTCRInputs(BaseTransform):
     ``PackActionInputs`` leave theirs. The batch stack of the data
     preprocessor makes it contiguous (it copies anyway). This write is the
     one copy of the pixels after ``Resize`` on the STCR path: the crops and
-    the STT before it are views.
+    the STT before it are views. When ``IntraVideoMixup`` ran, it has
+    already written the noise view into slot 1 of such a buffer
+    (``results['two_view_buffer']``); if the noise frames are still that
+    slot's frames, only the clean view is written, into slot 0 (the values
+    are the same either way). The buffer is taken out of ``results``, so a
+    second pack of the same ``results`` makes a new one.
 
     The meta keys present in ``results`` go to ``data_sample.metainfo``.
     ``stt_code`` is the contract with the model (it inverts the noise
@@ -47,6 +53,7 @@ class PackSTCRInputs(BaseTransform):
         - imgs: the clean view, ``T`` frames ``H x W x C``.
         - <noise_key>: the noise view, ``T`` frames ``H x W x C``.
         - stt_code (optional): ``(z1, z2)``; ``(0, 0)`` if absent.
+        - two_view_buffer (optional): see above; removed.
         - label (optional).
         - the other ``meta_keys`` (optional).
 
@@ -104,9 +111,15 @@ class PackSTCRInputs(BaseTransform):
                 f'[{self.noise_key!r}] '
                 f'({(len(noise), ) + noise[0].shape}) differ in shape'
                 f'{video_name(results)}')
-        buffer = np.empty((2, ) + shape, dtype=np.float32)
+        buffer = results.pop(TWO_VIEW_BUFFER_KEY, None)
+        if not (isinstance(buffer, np.ndarray)
+                and buffer.dtype == np.float32
+                and buffer.shape == (2, ) + shape
+                and buffer.flags.c_contiguous
+                and are_frames_of(noise, buffer[1])):
+            buffer = np.empty((2, ) + shape, dtype=np.float32)
+            write_frames(buffer[1], noise)
         write_frames(buffer[0], clean)  # 2 x T x H x W x C
-        write_frames(buffer[1], noise)
         # 2 x C x T x H x W (a permuted view of the buffer)
         inputs = torch.from_numpy(buffer).permute(0, 4, 1, 2, 3)
 

@@ -7,7 +7,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from .clip_utils import Clip, as_row_major, frame_views, get_frames
+from .clip_utils import (TWO_VIEW_BUFFER_KEY, Clip, as_row_major,
+                         frame_views, get_frames)
 
 
 @TRANSFORMS.register_module()
@@ -42,6 +43,12 @@ class IntraVideoMixup(BaseTransform):
     real-number blend by a few float32 ulps (relative error < 1e-6 for
     uint8 input). Input that is not float32 is cast to float32 first.
 
+    The blend is written into slot 1 of a new float32 ``2 x T x H x W x C``
+    buffer, handed on in ``results['two_view_buffer']``: ``PackSTCRInputs``
+    then writes only the clean view, into slot 0, instead of copying the
+    blended clip a second time. If a transform in between replaces the
+    noise view, the pack sees that and copies as usual.
+
     Required Keys:
 
         - <key>: a list of ``T`` frames ``H x W x C`` (or a ``T x H x W x C``
@@ -52,6 +59,9 @@ class IntraVideoMixup(BaseTransform):
         - <key>: the blended clip, ``T`` float32 frames ``H x W x C``.
         - mixup_lambda: ``lambda`` (float).
         - mixup_frame: ``k`` (int, in ``[0, T)``).
+        - two_view_buffer: float32 ``2 x T x H x W x C``; slot 1 is the
+          blended clip (the frames of <key> are views of it), slot 0 is
+          not written (``PackSTCRInputs`` writes the clean view there).
 
     Args:
         alpha (float): Parameter of ``Beta(alpha, alpha)``; must be > 0.
@@ -99,19 +109,27 @@ class IntraVideoMixup(BaseTransform):
         return int(np.random.randint(num_frames))
 
     @staticmethod
-    def mix(clip: Clip, lam: float, frame: int) -> np.ndarray:
+    def mix(clip: Clip, lam: float, frame: int,
+            out: np.ndarray = None) -> np.ndarray:
         """Eq. 4 on a ``T x H x W x C`` clip (or ``T`` frames), in float32
-        (see the class doc); returns a new C-contiguous float32 array.
+        (see the class doc); returns ``out``, by default a new C-contiguous
+        float32 array.
 
         ``clip`` may be any views (crops, flips, rotations): it is read
         once, when it is cast into the output buffer; the blend then runs in
-        place in that buffer.
+        place in that buffer. ``out`` (optional) is a float32
+        ``T x H x W x C`` array to write into; it must not overlap ``clip``.
         """
         frames = [as_row_major(f) for f in clip]  # views, or fast copies
         a, b = np.float32(1.0 - lam), np.float32(lam)
         mixed_in = frames[frame].astype(np.float32)
         mixed_in *= b  # b x_k
-        out = np.empty((len(frames), ) + mixed_in.shape, dtype=np.float32)
+        shape = (len(frames), ) + mixed_in.shape
+        if out is None:
+            out = np.empty(shape, dtype=np.float32)
+        elif out.dtype != np.float32 or out.shape != shape:
+            raise ValueError(f'IntraVideoMixup.mix: out must be float32 '
+                             f'{shape}; got {out.dtype} {out.shape}')
         for j, x_j in enumerate(frames):  # frame by frame, in the cache
             out_j = out[j]
             out_j[...] = x_j  # the one cast
@@ -131,7 +149,11 @@ class IntraVideoMixup(BaseTransform):
         clip = get_frames(results, self.key, 'IntraVideoMixup')
         lam = self._sample_lambda()
         frame = self._sample_frame(len(clip))
-        results[self.key] = frame_views(self.mix(clip, lam, frame))
+        # 2 x T x H x W x C; slot 1 now, slot 0 in PackSTCRInputs
+        buffer = np.empty((2, len(clip)) + clip[0].shape, dtype=np.float32)
+        results[self.key] = frame_views(
+            self.mix(clip, lam, frame, out=buffer[1]))
+        results[TWO_VIEW_BUFFER_KEY] = buffer
         results['mixup_lambda'] = lam
         results['mixup_frame'] = frame
         return results

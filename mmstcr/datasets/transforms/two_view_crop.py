@@ -21,11 +21,13 @@ class TwoViewRandomCrop(BaseTransform):
     to the bottom-right one inclusive.
 
     By default both views are read-only NumPy views of the input frames: no
-    pixel is copied here, the one copy happens when ``PackSTCRInputs`` writes its
-    output. The two views overlap in memory, so they are marked read-only:
-    a later in-place transform (e.g. MMAction2's ``Flip``, which flips frames
-    in place) raises instead of silently changing the other view. Pass
-    ``copy=True`` to get views that own their memory, for such pipelines.
+    pixel is copied here; each view is copied once, when it is written into
+    the float32 pack buffer (by ``PackSTCRInputs``, or for the noise view by
+    ``IntraVideoMixup``'s blend when it runs). The two views overlap in
+    memory, so they are marked read-only: a later in-place transform (e.g.
+    MMAction2's ``Flip``, which flips frames in place) raises instead of
+    silently changing the other view. Pass ``copy=True`` to get views that
+    own their memory, for such pipelines.
 
     Required Keys:
 

@@ -143,3 +143,25 @@ def test_repr():
                                 key='x'))
     assert text == ("IntraVideoMixup(alpha=0.5, lambda_law='vtdl', "
                     "vtdl_scale=0.2, key='x')")
+
+
+def test_mix_into_out_and_the_handed_on_buffer():
+    clip = make_clip()
+    out = np.full(clip.shape, np.nan, dtype=np.float32)
+    assert IntraVideoMixup.mix(clip, 0.4, 3, out=out) is out
+    np.testing.assert_array_equal(out, IntraVideoMixup.mix(clip, 0.4, 3))
+    with pytest.raises(ValueError, match='float32'):
+        IntraVideoMixup.mix(clip, 0.4, 3, out=np.empty(clip.shape))
+    with pytest.raises(ValueError, match=r'\(4, 6, 8, 3\)'):
+        IntraVideoMixup.mix(clip, 0.4, 3,
+                            out=np.empty((4, 6, 8, 1), np.float32))
+    np.random.seed(1)
+    results = IntraVideoMixup()(dict(noise_imgs=list(clip)))
+    buffer = results['two_view_buffer']
+    assert buffer.shape == (2, ) + clip.shape and buffer.dtype == np.float32
+    # the noise frames are slot 1 of the buffer
+    for j, frame in enumerate(results['noise_imgs']):
+        assert frame.ctypes.data == buffer[1, j].ctypes.data
+    np.testing.assert_array_equal(
+        buffer[1], IntraVideoMixup.mix(clip, results['mixup_lambda'],
+                                       results['mixup_frame']))

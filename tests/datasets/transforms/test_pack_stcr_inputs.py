@@ -170,3 +170,61 @@ def test_views_of_all_16_codes_pack_to_the_transformed_clip():
             apply_stt(clip, code, t_axis=0, h_axis=1, w_axis=2))
         np.testing.assert_array_equal(inputs[0].permute(1, 2, 3, 0).numpy(),
                                       clip)
+
+
+def _mixup_then_pack(noise_frames, between=None):
+    from mmstcr.datasets.transforms import IntraVideoMixup
+    clip = make_clip().astype(np.uint8)
+    results = IntraVideoMixup()(dict(imgs=list(clip), noise_imgs=noise_frames,
+                                     stt_code=(2, 1)))
+    if between is not None:
+        between(results)
+    mixed = list(results['noise_imgs'])
+    return clip, results, mixed, PackSTCRInputs()(results)
+
+
+def test_pack_after_mixup_writes_into_the_mixup_buffer():
+    from mmstcr.datasets.transforms import IntraVideoMixup
+    np.random.seed(3)
+    noise = list(make_clip(offset=7)[:, ::-1].astype(np.uint8))  # views
+    clip, results, mixed, packed = _mixup_then_pack(noise)
+    inputs = packed['inputs']
+    # the noise view was not copied again: view 1 is the mixup's memory
+    assert all(np.shares_memory(f, inputs[1].numpy()) for f in mixed)
+    assert 'two_view_buffer' not in results  # handed over once
+    # values: recomputable from the recorded lambda and frame
+    lam = packed['data_samples'].metainfo['mixup_lambda']
+    k = packed['data_samples'].metainfo['mixup_frame']
+    np.testing.assert_array_equal(
+        inputs[1].permute(1, 2, 3, 0).numpy(),
+        IntraVideoMixup.mix(np.stack(noise), lam, k))
+    np.testing.assert_array_equal(inputs[0].permute(1, 2, 3, 0).numpy(),
+                                  clip)
+    # a second pack of the same results makes its own buffer and leaves
+    # the first one alone
+    before = inputs.clone()
+    results['imgs'] = list(clip[::-1])
+    again = PackSTCRInputs()(results)['inputs']
+    torch.testing.assert_close(inputs, before, rtol=0, atol=0)
+    assert not np.shares_memory(again.numpy(), inputs.numpy())
+    np.testing.assert_array_equal(again[1].numpy(), inputs[1].numpy())
+
+
+@pytest.mark.parametrize('change', ['replace', 'reorder', 'flip'])
+def test_pack_copies_when_the_noise_view_changed_after_mixup(change):
+    np.random.seed(4)
+    noise = list(make_clip(offset=7).astype(np.uint8))
+
+    def between(results):
+        frames = results['noise_imgs']
+        results['noise_imgs'] = {
+            'replace': [f + 1 for f in frames],
+            'reorder': frames[::-1],
+            'flip': [f[:, ::-1] for f in frames],
+        }[change]
+
+    _, results, mixed, packed = _mixup_then_pack(noise, between)
+    np.testing.assert_array_equal(
+        packed['inputs'][1].permute(1, 2, 3, 0).numpy(), np.stack(mixed))
+    assert not any(
+        np.shares_memory(f, packed['inputs'].numpy()) for f in mixed)
