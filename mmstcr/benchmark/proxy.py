@@ -176,6 +176,8 @@ def generator_settings(dataset) -> Dict[str, object]:
         num_frames=dataset['frames'],
         height=dataset['height'],
         width=dataset['width'],
+        # a list, as motion_dataset.json stores it
+        speed_range=[float(v) for v in dataset['speed_range']],
         seed=dataset['seed'])
 
 
@@ -217,7 +219,8 @@ def prepare_data(plan: BenchmarkPlan, dataset=None) -> None:
                      '--videos-per-class', settings['videos_per_class'],
                      '--num-groups', settings['num_groups'], '--frames',
                      settings['num_frames'], '--height', settings['height'],
-                     '--width', settings['width'], '--seed',
+                     '--width', settings['width'], '--speed-range',
+                     *settings['speed_range'], '--seed',
                      settings['seed'], '--workers', 2, '--no-progress')
     if not osp.exists(plan.test_list):
         os.makedirs(plan.ann_dir, exist_ok=True)

@@ -62,7 +62,7 @@ def tiny_dataset(tmp_path_factory):
 def _settings(**changes):
     dataset = dict(class_set='kinds', background_key='group', num_classes=2,
                    videos_per_class=3, num_groups=3, frames=4, height=32,
-                   width=32, seed=5)
+                   width=32, speed_range=(0.01, 0.03), seed=5)
     settings = generator_settings(dataset)
     settings.update(changes)
     return settings
@@ -75,7 +75,8 @@ def test_same_settings_reuse_the_dataset(tiny_dataset):
 @pytest.mark.parametrize('key, value', [('class_set', 'directions'),
                                         ('background_key', 'class_group'),
                                         ('videos_per_class', 48),
-                                        ('seed', 0), ('num_frames', 40)])
+                                        ('seed', 0), ('num_frames', 40),
+                                        ('speed_range', [0.03, 0.06])])
 def test_other_settings_are_refused(tiny_dataset, key, value):
     with pytest.raises(SystemExit) as err:
         check_dataset_settings(tiny_dataset, _settings(**{key: value}))
