@@ -130,9 +130,10 @@ def write_frames(out: np.ndarray, frames: Sequence[np.ndarray]) -> None:
 
     A row-major frame (e.g. a crop) is copied by NumPy. A flipped or
     rotated view (``np.flip`` / ``np.rot90``) is first made contiguous with
-    OpenCV's ``flip`` / ``transpose``, which run at memory speed, where
-    NumPy's strided copy of the same view is tens of times slower (measured
-    in docs/performance.md). The values are the same either way.
+    OpenCV's ``flip`` / ``transpose``, which run near memory speed, where
+    NumPy's strided copy of the same view is 3-5 times slower than that and
+    15-30 times slower than the copy of a crop (measured in
+    docs/performance.md). The values are the same either way.
     """
     for j, frame in enumerate(frames):
         out[j] = as_row_major(frame)
