@@ -105,7 +105,7 @@ class STCRRecognizer(BaseModel):
     compute their statistics over clean and noise clips together, and the
     running statistics handed to finetuning describe both. With
     ``batch_views=False`` each view has its own statistics (docs/method.md
-    discusses both; speed in README's benchmark table).
+    discusses both; speed in docs/performance.md).
 
     **Collapse signal.** Logged every iteration, detached and without
     ``'loss'`` in the key: ``feat_std`` and ``feat_std_ratio`` of the clean

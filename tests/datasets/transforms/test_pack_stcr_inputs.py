@@ -164,7 +164,7 @@ def test_views_of_all_16_codes_pack_to_the_transformed_clip():
         packed = PackSTCRInputs()(
             dict(imgs=list(clip), noise_imgs=noise, stt_code=code))
         inputs = packed['inputs']  # 2 x C x T x H x W
-        assert inputs.dtype == torch.float32
+        assert inputs.dtype == torch.uint8  # no mixup ran: uint8 kept
         np.testing.assert_array_equal(
             inputs[1].permute(1, 2, 3, 0).numpy(),
             apply_stt(clip, code, t_axis=0, h_axis=1, w_axis=2))
@@ -228,3 +228,19 @@ def test_pack_copies_when_the_noise_view_changed_after_mixup(change):
         packed['inputs'][1].permute(1, 2, 3, 0).numpy(), np.stack(mixed))
     assert not any(
         np.shares_memory(f, packed['inputs'].numpy()) for f in mixed)
+
+
+def test_uint8_views_stay_uint8_and_mixed_dtypes_become_float32():
+    from mmstcr.datasets.transforms import PackSTCRInputs
+    rng = np.random.default_rng(3)
+    clip = rng.integers(0, 256, (4, 6, 6, 3), dtype=np.uint8)
+    noise = np.flip(clip, axis=2)  # a view, as the STT leaves it
+    out = PackSTCRInputs()(dict(imgs=list(clip), noise_imgs=list(noise)))
+    assert out['inputs'].dtype == torch.uint8
+    np.testing.assert_array_equal(out['inputs'][1].permute(1, 2, 3, 0),
+                                  noise)
+    out = PackSTCRInputs()(
+        dict(imgs=list(clip), noise_imgs=list(noise.astype(np.float32))))
+    assert out['inputs'].dtype == torch.float32
+    np.testing.assert_array_equal(out['inputs'][0].permute(1, 2, 3, 0),
+                                  clip.astype(np.float32))
