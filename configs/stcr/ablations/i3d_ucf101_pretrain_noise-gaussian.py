@@ -1,12 +1,13 @@
 # Table 1, row "Gaussian Noise": STCR pretraining of I3D whose noise path gets
-# the Spatio-Temporal Transformation and then, in place of Intra-Video Mixup,
-# one white Gaussian noise image added to every frame ("maps identical spatial
-# white Gaussian Noise to each frame", section 4.2). The paper gives no
-# standard deviation: 25.5 pixel units, a tenth of the 0-255 range, is ours.
-# Each sample records the noise's seed (gaussian_noise_seed) and std.
-# docs/method.md, decision 11. Finetune as Table 2
-# (configs/finetune/i3d_hmdb51_split1_stcr.py).
-_base_ = ['../i3d_ucf101_pretrain.py']
+# no Spatio-Temporal Transformation (Table 1 compares the noise variants
+# alone, as Table 2's "IM only" row does; docs/method.md, decision 11) and,
+# in place of Intra-Video Mixup, one white Gaussian noise image added to every
+# frame ("maps identical spatial white Gaussian Noise to each frame", section
+# 4.2). The paper gives no standard deviation: 25.5 pixel units, a tenth of
+# the 0-255 range, is ours. Each sample records the noise's seed
+# (gaussian_noise_seed) and std. docs/method.md, decision 11. Finetune as
+# Table 2 (configs/finetune/i3d_hmdb51_split1_stcr.py).
+_base_ = ['./i3d_ucf101_pretrain_im-only.py']
 
 train_pipeline = [
     dict(type='VideoGaussianNoise', std=25.5)

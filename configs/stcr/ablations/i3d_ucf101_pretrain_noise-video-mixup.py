@@ -1,12 +1,13 @@
-# Table 1, row "Video Mixup": STCR pretraining of I3D whose noise path gets the
-# Spatio-Temporal Transformation in the pipeline and then, in place of
-# Intra-Video Mixup, VideoMixup in the data preprocessor, across the batch
+# Table 1, row "Video Mixup": STCR pretraining of I3D whose noise path gets no
+# Spatio-Temporal Transformation (Table 1 compares the noise variants alone,
+# as Table 2's "IM only" row does; docs/method.md, decision 11) and, in place
+# of Intra-Video Mixup, VideoMixup in the data preprocessor, across the batch
 # (section 4.2, (b)): every frame blended with the same frame of another
 # video's clip. The partner is another video of the batch (a derangement), its
 # clean view; lambda ~ Beta(1, 1). Each sample records mix_partner and
 # mix_lambda (docs/method.md, decision 11). Finetune as Table 2
 # (configs/finetune/i3d_hmdb51_split1_stcr.py).
-_base_ = ['../i3d_ucf101_pretrain.py']
+_base_ = ['./i3d_ucf101_pretrain_im-only.py']
 
 train_pipeline = [
     step for step in _base_.train_pipeline if step['type'] != 'IntraVideoMixup'
