@@ -11,6 +11,11 @@ from .clip_utils import (TWO_VIEW_BUFFER_KEY, Clip, as_row_major,
                          frame_views, get_frames)
 
 
+#: The laws of ``lambda``: the paper's Beta, the authors' code's scaled
+#: uniform (docs/method.md, decision 8).
+LAMBDA_LAWS = ('beta', 'vtdl')
+
+
 @TRANSFORMS.register_module()
 class IntraVideoMixup(BaseTransform):
     """Intra-Video Mixup: ``x_j <- (1 - lambda) * x_j + lambda * x_k``.
@@ -72,23 +77,14 @@ class IntraVideoMixup(BaseTransform):
         key (str): Key of the clip to blend. Defaults to ``'noise_imgs'``.
     """
 
-    lambda_laws = ('beta', 'vtdl')
+    lambda_laws = LAMBDA_LAWS
 
     def __init__(self,
                  alpha: float = 1.0,
                  lambda_law: str = 'beta',
                  vtdl_scale: float = 0.3,
                  key: str = 'noise_imgs') -> None:
-        if not _is_real(alpha) or not alpha > 0 or not np.isfinite(alpha):
-            raise ValueError(f'IntraVideoMixup: alpha must be a finite '
-                             f'number > 0; got alpha={alpha!r}')
-        if lambda_law not in self.lambda_laws:
-            raise ValueError(f'IntraVideoMixup: unknown lambda_law '
-                             f'{lambda_law!r}; expected one of '
-                             f'{self.lambda_laws}')
-        if not _is_real(vtdl_scale) or not 0 < vtdl_scale <= 1:
-            raise ValueError(f'IntraVideoMixup: vtdl_scale must be in (0, 1]'
-                             f'; got vtdl_scale={vtdl_scale!r}')
+        check_mixup_law('IntraVideoMixup', alpha, lambda_law, vtdl_scale)
         if not isinstance(key, str) or not key:
             raise ValueError('IntraVideoMixup: key must be a non-empty str; '
                              f'got {key!r}')
@@ -166,3 +162,17 @@ class IntraVideoMixup(BaseTransform):
 
 def _is_real(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def check_mixup_law(owner: str, alpha, lambda_law, vtdl_scale) -> None:
+    """Check the ``lambda`` law arguments of an Intra-Video Mixup
+    (``owner`` names the class in the error)."""
+    if not _is_real(alpha) or not alpha > 0 or not np.isfinite(alpha):
+        raise ValueError(f'{owner}: alpha must be a finite number > 0; got '
+                         f'alpha={alpha!r}')
+    if lambda_law not in LAMBDA_LAWS:
+        raise ValueError(f'{owner}: unknown lambda_law {lambda_law!r}; '
+                         f'expected one of {LAMBDA_LAWS}')
+    if not _is_real(vtdl_scale) or not 0 < vtdl_scale <= 1:
+        raise ValueError(f'{owner}: vtdl_scale must be in (0, 1]; got '
+                         f'vtdl_scale={vtdl_scale!r}')

@@ -1,6 +1,5 @@
 """The noise path's STT and Intra-Video Mixup on the batch, on the model's
 device: a batch transform for ``STCRDataPreprocessor``."""
-from numbers import Real
 from typing import List, Sequence, Tuple
 
 import torch
@@ -8,8 +7,10 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
+from mmstcr.datasets.transforms.intra_video_mixup import check_mixup_law
 from mmstcr.structures import (FLIP_MODES, ROTATION_DEGREES, apply_stt,
                                flip_code, rotation_code)
+from .video_mix import draw_lambdas
 
 
 @MODELS.register_module()
@@ -67,16 +68,7 @@ class DeviceSTTMixup(nn.Module):
             self._rotation_codes = tuple(rotation_code(r) for r in rotations)
         except ValueError as exc:
             raise ValueError(f'DeviceSTTMixup: {exc}') from None
-        if not isinstance(alpha, Real) or isinstance(alpha, bool) or \
-                not 0 < alpha < float('inf'):
-            raise ValueError('DeviceSTTMixup: alpha must be a finite number '
-                             f'> 0; got alpha={alpha!r}')
-        if lambda_law not in ('beta', 'vtdl'):
-            raise ValueError(f'DeviceSTTMixup: unknown lambda_law '
-                             f"{lambda_law!r}; expected 'beta' or 'vtdl'")
-        if not isinstance(vtdl_scale, Real) or not 0 < vtdl_scale <= 1:
-            raise ValueError('DeviceSTTMixup: vtdl_scale must be in (0, 1]; '
-                             f'got vtdl_scale={vtdl_scale!r}')
+        check_mixup_law('DeviceSTTMixup', alpha, lambda_law, vtdl_scale)
         self.flips, self.rotations = tuple(flips), tuple(rotations)
         self.mixup = bool(mixup)
         self.alpha, self.lambda_law = float(alpha), lambda_law
@@ -92,8 +84,7 @@ class DeviceSTTMixup(nn.Module):
         codes = [(self._flip_codes[a], self._rotation_codes[b])
                  for a, b in zip(z1, z2)]
         if self.lambda_law == 'beta':
-            conc = torch.full((batch_size, ), self.alpha, dtype=torch.float64)
-            lams = torch.distributions.Beta(conc, conc).sample()
+            lams = draw_lambdas(self.alpha, batch_size)
         else:
             lams = torch.rand(batch_size, dtype=torch.float64) * \
                 self.vtdl_scale
