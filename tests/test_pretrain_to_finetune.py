@@ -156,3 +156,29 @@ def test_pretraining_checkpoint_loads_into_every_finetuning_config(
         assert set(state) == set(expected), path
         for name, value in expected.items():
             assert torch.equal(state[name], value), (path, name)
+
+
+@pytest.mark.parametrize('name, consistency', [
+    ('configs/demo/r3d-tiny_motion_stcr_pretrain_pace.py', True),
+    ('configs/demo/r3d-tiny_motion_pace_pretrain.py', False),
+])
+def test_pace_configs_train_and_log_the_pace_task(name, consistency,
+                                                  motion_videos, tmp_path):
+    """Pace prediction with and without STCR, through the Runner: the pace
+    loss and accuracy are logged (and the STCR losses only with STCR)."""
+    cfg = _config(name)
+    _point_at(cfg, motion_videos, ['train_dataloader'])
+    cfg.work_dir = str(tmp_path)
+    cfg.train_cfg.max_epochs = 2
+    cfg.param_scheduler = []
+    cfg.default_hooks.logger.interval = 1
+    cfg.default_hooks.checkpoint.interval = 2
+    cfg.randomness = dict(seed=0)
+    Runner.from_cfg(cfg).train()
+    curves = load_curves(cfg.work_dir)
+    _, pace = curves['loss_pace']
+    assert len(pace) == 4 and np.isfinite(pace).all()
+    _, acc = curves['pace_acc']
+    assert ((0 <= acc) & (acc <= 1)).all()
+    assert ('loss_tw' in curves) == consistency
+    assert ('loss_cw' in curves) == consistency

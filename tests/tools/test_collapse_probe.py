@@ -44,6 +44,25 @@ def test_random_checkpoint_gives_ratio_one(tmp_path, tiny_video_dataset):
     assert 'layer1' in table and 'layer4' in table
     ratios = table.strip().splitlines()[-1].split('|')[2:-1]
     assert [r.strip() for r in ratios] == ['1.0x'] * len(ratios)
+    rows = {line.split('|')[1].strip(): line.split('|')[2:-1]
+            for line in table.splitlines()[2:]}
+    for measure in ('conv weight norm', 'static-clip similarity',
+                    'left-right flip similarity', 'feat_std_ratio'):
+        assert rows[f'{measure}, random init'] == rows[
+            f'{measure}, checkpoint'], measure
+    # the norms by hand
+    norm = sum(m.weight.norm()**2 for m in model.backbone.layer1.modules()
+               if isinstance(m, torch.nn.Conv3d))**0.5
+    assert rows['conv weight norm, checkpoint'][0].strip() == f'{norm:.2f}'
+
+
+def test_static_clip_repeats_the_middle_frame():
+    clips = torch.arange(2 * 1 * 5 * 2 * 2, dtype=torch.float32).view(
+        2, 1, 5, 2, 2)
+    static = _tool().static_clip(clips)
+    assert static.shape == clips.shape
+    for t in range(5):
+        torch.testing.assert_close(static[:, :, t], clips[:, :, 2])
 
 
 def test_short_finetunings_cover_the_four_variants(tmp_path,

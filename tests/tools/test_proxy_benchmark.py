@@ -21,12 +21,15 @@ tool = _tool()
 CFG = Config.fromfile(osp.join(REPO, 'configs/benchmark/stcr_proxy_motion.py'))
 
 
-def test_default_plan_runs_every_method_on_three_seeds(tmp_path):
+def test_default_plan_runs_the_default_methods_on_three_seeds(tmp_path):
     plan = tool.make_plan(tool.parse_args(['--work-dir', str(tmp_path)]),
                           CFG)
-    assert list(plan.methods) == [
-        'scratch', 'faithful', 'stt-head', 'simsiam', 'vicreg', 'byol'
-    ]
+    assert list(plan.methods) == list(CFG.default_methods)
+    assert {'scratch', 'faithful', 'pace-stcr'} <= set(plan.methods)
+    every = tool.make_plan(
+        tool.parse_args(['--work-dir', str(tmp_path), '--methods', 'all']),
+        CFG)
+    assert list(every.methods) == list(CFG.methods) and len(CFG.methods) == 8
     assert plan.seeds == [0, 1, 2] and plan.protocol == 'low-label'
     assert plan.work_dir == osp.join(str(tmp_path), 'low-label')
     assert plan.data_root == osp.join(str(tmp_path), 'data')

@@ -17,7 +17,12 @@ train mode:
   head, at the first step (the new head is the same in both);
 - how invariant every stage is to a left-right flip: the mean cosine
   similarity of a clip's globally pooled features and its flip's (1 means
-  the stage cannot tell a motion from its mirror image).
+  the stage cannot tell a motion from its mirror image);
+- how much every stage sees the motion: the same similarity between a clip
+  and the static clip that repeats its middle frame (1 means the stage
+  reads appearance only);
+- the norm of every stage's conv weights (batch norm makes them scale-free,
+  so a larger norm means a smaller relative step of the same optimiser).
 
 It prints a Markdown table (docs/collapse.md shows one). With
 ``--finetune-steps N`` it also finetunes, from the same clips, ``N`` steps
@@ -64,9 +69,17 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def flip_similarity(model, inputs, stages):
+def static_clip(clips: torch.Tensor) -> torch.Tensor:
+    """``N x C x T x H x W`` clips -> the same shape, every frame the clip's
+    middle one: the appearance without the motion."""
+    middle = clips[:, :, clips.size(2) // 2:clips.size(2) // 2 + 1]
+    return middle.expand_as(clips).contiguous()
+
+
+def pair_similarity(model, inputs, stages, transform):
     """``{stage: mean cosine similarity}`` of each clip's globally pooled
-    stage features and those of its left-right flip (1 = invariant)."""
+    stage features and those of ``transform(clip)`` (1 = the stage cannot
+    tell them apart)."""
     clips = inputs.flatten(0, 1)  # N x C x T x H x W
     pooled = {}
     hooks = [
@@ -77,7 +90,7 @@ def flip_similarity(model, inputs, stages):
     ]
     with torch.no_grad():
         model.backbone(clips)
-        model.backbone(clips.flip(-1))
+        model.backbone(transform(clips))
     for hook in hooks:
         hook.remove()
     return {
@@ -87,9 +100,23 @@ def flip_similarity(model, inputs, stages):
     }
 
 
+def weight_norms(model, stages):
+    """``{stage: L2 norm of its conv weights}`` (the weights batch norm
+    makes scale-free: Adam's relative step on them is lr / norm)."""
+    norms = {}
+    for name in stages:
+        module = model.backbone.get_submodule(name)
+        norms[name] = float(sum(
+            m.weight.detach().norm()**2 for m in module.modules()
+            if isinstance(m, torch.nn.modules.conv._ConvNd))**0.5)
+    return norms
+
+
 def probe(model, batch, stages):
-    """``({stage: feat_std_ratio}, {stage: grad norm}, {stage: flip
-    similarity})`` of one batch."""
+    """``{measure: {stage: value}}`` of one batch: ``spread``
+    (feat_std_ratio), ``grad`` (norm of the finetuning loss's gradient),
+    ``flip`` and ``static`` (similarity to the left-right flip and to the
+    static clip) and ``weight`` (conv weight norm)."""
     stage_probe = StageProbe(model.backbone, stages)
     model.train()
     model.zero_grad()
@@ -102,7 +129,9 @@ def probe(model, batch, stages):
         name: signals[f'feat_std_ratio/{name}'].item()
         for name in stages
     }
-    flips = flip_similarity(model, data['inputs'], stages)
+    flips = pair_similarity(model, data['inputs'], stages,
+                            lambda clips: clips.flip(-1))
+    static = pair_similarity(model, data['inputs'], stages, static_clip)
     grads = {}
     for name in stages + ['cls_head']:
         module = (model.cls_head if name == 'cls_head' else
@@ -110,7 +139,8 @@ def probe(model, batch, stages):
         grads[name] = float(
             sum(p.grad.norm()**2 for p in module.parameters()
                 if p.grad is not None)**0.5)
-    return spread, grads, flips
+    return dict(spread=spread, grad=grads, flip=flips, static=static,
+                weight=weight_norms(model, stages))
 
 
 def short_finetune(model, train, val, cfg, steps, seed):
@@ -197,21 +227,23 @@ def main(argv=None) -> int:
         model = build(load=load)
         stages = default_stage_names(model.backbone)
         rows[name] = probe(model, batch, stages)
-    stages = list(rows['random init'][0])
-    head = ['| measure | ' + ' | '.join(stages + ['head']) + ' |',
-            '|---|' + '---:|' * (len(stages) + 1)]
-    lines = list(head)
-    for name, (spread, grads, flips) in rows.items():
-        lines.append(f'| feat_std_ratio, {name} | ' +
-                     ' | '.join(f'{spread[s]:.3f}' for s in stages) + ' | - |')
-    for name, (spread, grads, flips) in rows.items():
-        lines.append(f'| left-right flip similarity, {name} | ' +
-                     ' | '.join(f'{flips[s]:.3f}' for s in stages) + ' | - |')
-    for name, (spread, grads, flips) in rows.items():
+    stages = list(rows['random init']['spread'])
+    lines = ['| measure | ' + ' | '.join(stages + ['head']) + ' |',
+             '|---|' + '---:|' * (len(stages) + 1)]
+    for key, label, fmt in (
+            ('spread', 'feat_std_ratio', '{:.3f}'),
+            ('flip', 'left-right flip similarity', '{:.3f}'),
+            ('static', 'static-clip similarity', '{:.3f}'),
+            ('weight', 'conv weight norm', '{:.2f}')):
+        for name, row in rows.items():
+            lines.append(f'| {label}, {name} | ' + ' | '.join(
+                fmt.format(row[key][s]) for s in stages) + ' | - |')
+    for name, row in rows.items():
         lines.append(f'| gradient norm, {name} | ' +
-                     ' | '.join(f'{grads[s]:.4f}'
+                     ' | '.join(f'{row["grad"][s]:.4f}'
                                 for s in stages + ['cls_head']) + ' |')
-    ratio = [rows['random init'][1][s] / max(rows['checkpoint'][1][s], 1e-12)
+    ratio = [rows['random init']['grad'][s] /
+             max(rows['checkpoint']['grad'][s], 1e-12)
              for s in stages + ['cls_head']]
     lines.append('| gradient ratio, random / checkpoint | ' +
                  ' | '.join(f'{r:.1f}x' for r in ratio) + ' |')

@@ -2,7 +2,7 @@
 counter-measure against collapse) over several seeds.
 
     python tools/analysis/proxy_benchmark.py [--config CFG]
-        [--data-root DIR] [--seeds 3] [--methods scratch faithful ...]
+        [--data-root DIR] [--seeds 3] [--methods all | scratch faithful ...]
         [--protocol {paper,low-label}] [--work-dir DIR] [--verbose]
 
 Without ``--data-root`` it generates the config's synthetic dataset (kinds of
@@ -49,7 +49,8 @@ def parse_args(argv=None):
                         help='seeds 0 .. N-1')
     parser.add_argument('--methods', nargs='+',
                         help='subset of the config\'s methods (the baseline '
-                        'is always run)')
+                        'is always run), or "all"; default: the config\'s '
+                        '`default_methods`')
     parser.add_argument('--protocol', choices=['paper', 'low-label'],
                         default='low-label')
     parser.add_argument('--work-dir', default='work_dirs/proxy_benchmark')
@@ -60,7 +61,9 @@ def parse_args(argv=None):
 
 def make_plan(args, cfg) -> BenchmarkPlan:
     methods = dict(cfg.methods)
-    chosen = args.methods or list(methods)
+    chosen = args.methods or list(cfg.get('default_methods', methods))
+    if chosen == ['all']:
+        chosen = list(methods)
     unknown = [m for m in chosen if m not in methods]
     if unknown:
         raise SystemExit(f'unknown method(s) {unknown}; the config '

@@ -4,3 +4,4 @@ from .descriptor_predictor import DescriptorPredictor  # noqa: F401
 from .stt_code_head import STTCodeHead, stt_code_label  # noqa: F401
 from .temporal_order_heads import (ClipOrderHead,  # noqa: F401
                                    OrderVerificationHead)
+from .playback_rate_head import PlaybackRateHead  # noqa: F401

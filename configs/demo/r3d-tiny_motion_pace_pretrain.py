@@ -1,0 +1,16 @@
+# Proxy benchmark: pace prediction alone (Wang, Jiao & Liu, ECCV 2020), the
+# pretext-task baseline of r3d-tiny_motion_stcr_pretrain_pace.py: each clip is
+# sampled at 1x or 2x speed (frame interval 1 or 2) and a head classifies
+# which, from the globally pooled clean map. No STCR loss
+# (consistency=False: the noise view is not run, and gets no STT or mixup).
+# L = L_pace. An addition of this project (docs/method.md, decision 14).
+# Same data, schedule and optimiser as the faithful demo.
+_base_ = ['./r3d-tiny_motion_stcr_pretrain_pace.py']
+
+model = dict(consistency=False)
+# no STT or mixup on the unused second view
+train_pipeline = [
+    step for step in _base_.train_pipeline
+    if step['type'] not in ('SpatioTemporalTransform', 'IntraVideoMixup')
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
