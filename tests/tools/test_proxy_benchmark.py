@@ -25,7 +25,7 @@ def test_default_plan_runs_the_default_methods_on_three_seeds(tmp_path):
     plan = tool.make_plan(tool.parse_args(['--work-dir', str(tmp_path)]),
                           CFG)
     assert list(plan.methods) == list(CFG.default_methods)
-    assert {'scratch', 'faithful', 'pace-stcr'} <= set(plan.methods)
+    assert {'scratch', 'faithful', 'simsiam'} <= set(plan.methods)
     every = tool.make_plan(
         tool.parse_args(['--work-dir', str(tmp_path), '--methods', 'all']),
         CFG)
@@ -57,3 +57,14 @@ def test_methods_subset_keeps_the_baseline_and_data_root(tmp_path):
 def test_bad_arguments_are_refused(argv, message):
     with pytest.raises(SystemExit, match=message):
         tool.make_plan(tool.parse_args(argv), CFG)
+
+
+def test_pretrain_epochs_override_the_config(tmp_path):
+    plan = tool.make_plan(
+        tool.parse_args(['--work-dir', str(tmp_path), '--pretrain-epochs',
+                         '32']), CFG)
+    assert plan.pretrain_epochs == 32 != CFG.pretrain_epochs
+    assert plan.finetune_epochs == CFG.protocols['low-label'][
+        'finetune_epochs']
+    with pytest.raises(SystemExit, match='--pretrain-epochs'):
+        tool.make_plan(tool.parse_args(['--pretrain-epochs', '0']), CFG)

@@ -54,6 +54,10 @@ def parse_args(argv=None):
     parser.add_argument('--protocol', choices=['paper', 'low-label'],
                         default='low-label')
     parser.add_argument('--work-dir', default='work_dirs/proxy_benchmark')
+    parser.add_argument(
+        '--pretrain-epochs', type=int,
+        help='pretraining epochs instead of the config\'s (a budget study; '
+        'use its own --work-dir, and --data-root to share the data)')
     parser.add_argument('--verbose', action='store_true',
                         help='show every step\'s full log on the screen')
     return parser.parse_args(argv)
@@ -72,9 +76,15 @@ def make_plan(args, cfg) -> BenchmarkPlan:
         chosen = [cfg.baseline] + chosen
     if args.seeds < 1:
         raise SystemExit(f'--seeds must be >= 1, got {args.seeds}')
-    return BenchmarkPlan.from_config(
+    plan = BenchmarkPlan.from_config(
         cfg, args.protocol, args.work_dir, chosen, range(args.seeds),
         data_root=args.data_root, verbose=args.verbose)
+    if args.pretrain_epochs is not None:
+        if args.pretrain_epochs < 1:
+            raise SystemExit('--pretrain-epochs must be >= 1, got '
+                             f'{args.pretrain_epochs}')
+        plan.pretrain_epochs = args.pretrain_epochs
+    return plan
 
 
 def main(argv=None) -> int:
@@ -97,6 +107,7 @@ def main(argv=None) -> int:
     best = best_method(results, plan.baseline)
     summary = (f'{plan.protocol} protocol, {len(plan.seeds)} seeds, '
                f'{100 * plan.label_fraction:.0f} % labels, '
+               f'{plan.pretrain_epochs} pretraining epochs, '
                f'{time.time() - start:.0f} s; best counter-measure by mean '
                f'top-1: {best}')
     with open(osp.join(plan.work_dir, 'results.md'), 'w') as f:
@@ -106,6 +117,8 @@ def main(argv=None) -> int:
     with open(osp.join(plan.work_dir, 'run_info.json'), 'w') as f:
         json.dump(dict(protocol=plan.protocol, seeds=plan.seeds,
                        label_fraction=plan.label_fraction,
+                       pretrain_epochs=plan.pretrain_epochs,
+                       finetune_epochs=plan.finetune_epochs,
                        data_root=plan.data_root, methods=plan.methods,
                        best=best, timings_s=plan.timings), f, indent=1)
     from mmstcr.visualization.bars import plot_seed_bars
