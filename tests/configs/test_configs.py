@@ -105,7 +105,8 @@ _checked_stcr = set()
 @pytest.mark.parametrize(
     'path', [p for p in CONFIGS if '/stcr/' in p], ids=_rel)
 def test_stcr_config_runs_loss_at_full_size(path, long_video):
-    """Loss on one real sample at the config's own clip size (16x112x112)."""
+    """Loss on one real sample at the config's own clip size (16x112x112;
+    64 px crops for clip tuples, whose heads do not read H' x W')."""
     cfg = Config.fromfile(path)
     key = repr(cfg.model)
     if key in _checked_stcr:
@@ -116,10 +117,23 @@ def test_stcr_config_runs_loss_at_full_size(path, long_video):
     dataset_cfg.update(
         ann_file=long_video.ann_file,
         data_prefix=dict(video=long_video.video_dir))
+    size = 112
+    for step in dataset_cfg.pipeline:
+        if step['type'] == 'PackClipTuple':
+            # Clip tuples (configs/stcr/pretext/) run 6 clips through a
+            # full-width C3D: their crops shrink to 64 px. What must fit is
+            # unchanged: the channel-wise heads read T' x C' and the order
+            # heads globally pooled C'; none reads H' x W'.
+            assert not cfg.model.get('pretext_head', {}).get('feat_size')
+            size = 64
+            for inner in step['clip_pipeline']:
+                if inner['type'] == 'TwoViewRandomCrop':
+                    inner['size'] = size
     sample = DATASETS.build(dataset_cfg)[0]
     # 2 views, or 2 views of each clip of a tuple (configs/stcr/pretext/)
     views = sample['inputs'].shape[0]
-    assert views % 2 == 0 and sample['inputs'].shape[1:] == (3, 16, 112, 112)
+    assert views % 2 == 0 and sample['inputs'].shape[1:] == (3, 16, size,
+                                                             size)
     data = model.data_preprocessor(
         dict(inputs=[sample['inputs']], data_samples=[sample['data_samples']]),
         training=True)
