@@ -49,7 +49,8 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
         assert spread['min'] <= spread['median'] <= spread['max']
     assert _sane(pipe['geomean_ratio'])
     assert [r['arch'] for r in res['step']['rows']] == ['c3d']
-    assert all(_sane(r['ratio']) for r in res['step']['rows'])
+    assert all(_sane(r['ratio']) and _sane(r['two_pass_ratio'])
+               for r in res['step']['rows'])
     assert [r['arch'] for r in res['memory']['rows']] == ['c3d']
     assert all(_sane(r['ratio']) for r in res['memory']['rows'])
     assert [r['num_workers'] for r in res['dataloader']['rows']] == [0, 1, 2]
@@ -68,7 +69,8 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
                  f"1-minute load average {m['loadavg'][0]:.2f}"):
         assert part in first, (part, first)
     for header in ('| video | STCR ms | MMAction2 ms |',
-                   '| backbone | STCR s | 2 x Recognizer3D s |',
+                   '| backbone | STCR s | 2 x Recognizer3D s | ratio (min-max) '
+                   '| STCR, one pass per view s |',
                    '| backbone | STCR MB | Recognizer3D (2x batch) MB |',
                    '| num_workers | clips/s | bottleneck |',
                    '| clip length | crop | STCR ms | MMAction2 ms |'):

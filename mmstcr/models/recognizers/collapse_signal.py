@@ -71,17 +71,18 @@ class StageProbe:
 
         return hook
 
-    def signals(self, num_clean: Optional[int]) -> Dict[str, torch.Tensor]:
-        """``feat_std_ratio/<stage>`` of the first ``num_clean`` clips of
-        the kept descriptors (all clips if None); then forget them."""
+    def signals(self, clean: Optional[slice]) -> Dict[str, torch.Tensor]:
+        """``feat_std_ratio/<stage>`` of the clean clips of the kept
+        descriptors (``clean`` indexes them along the batch; all clips if
+        None); then forget them."""
         out = {}
         for name in self.stage_names:
             desc = self._descs.get(name)  # M x C x T
             if desc is None:
                 continue
-            clean = desc if num_clean is None else desc[:num_clean]
+            picked = desc if clean is None else desc[clean]
             out[f'feat_std_ratio/{name}'] = collapse_signal(
-                clean)['feat_std_ratio']
+                picked)['feat_std_ratio']
         self._descs.clear()
         return out
 

@@ -261,16 +261,18 @@ class STCRRecognizer(BaseModel):
             clips' stage maps for :meth:`loss`.
         """
         self._check_inputs(inputs)
-        num = inputs.size(0)
         self.stage_probe.clear()
         if not self.batch_views:
             feats_clean = self._backbone_map(inputs[:, 0])
             self._stage_signals = self.stage_probe.signals(None)
             return feats_clean, self._backbone_map(inputs[:, 1])
-        # 2N x C x T x H x W: all clean clips, then all noise clips
-        feats = self._backbone_map(torch.cat([inputs[:, 0], inputs[:, 1]]))
-        self._stage_signals = self.stage_probe.signals(num)
-        return feats[:num], feats[num:]
+        # 2N x C x T x H x W, each sample's clean clip then its noise clip:
+        # a view of the batch, no copy (batch norm does not depend on the
+        # order of the clips)
+        feats = self._backbone_map(inputs.flatten(0, 1))
+        clean = slice(0, None, 2)
+        self._stage_signals = self.stage_probe.signals(clean)
+        return feats[clean], feats[1::2]
 
     @torch.no_grad()
     def _target_desc(self, clean: torch.Tensor) -> torch.Tensor:
