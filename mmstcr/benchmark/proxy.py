@@ -75,12 +75,16 @@ class BenchmarkPlan:
             split=cfg.split,
             verbose=verbose)
 
-    def pretrain_dir(self, seed: int, method: str) -> str:
+    @property
+    def pretrain_root(self) -> str:
         """Pretraining does not depend on the protocol (both pretrain on
         the split's whole train list), so the protocols of one benchmark
-        work dir share it: ``<work_dir>/../pretrain/seed<s>/<method>``."""
-        return osp.join(
-            osp.dirname(self.work_dir), 'pretrain', f'seed{seed}', method)
+        work dir share it: ``<work_dir>/../pretrain``."""
+        return osp.join(osp.dirname(self.work_dir), 'pretrain')
+
+    def pretrain_dir(self, seed: int, method: str) -> str:
+        """``<pretrain_root>/seed<s>/<method>``."""
+        return osp.join(self.pretrain_root, f'seed{seed}', method)
 
     @property
     def ann_dir(self) -> str:
@@ -231,10 +235,31 @@ def prepare_data(plan: BenchmarkPlan, dataset=None) -> None:
                  plan.split, '--workers', 2)
 
 
+def check_pretrain_budget(plan: BenchmarkPlan) -> None:
+    """Refuse a work dir whose pretraining ran with another number of
+    epochs: finished steps are skipped, so its checkpoints and finetuning
+    results would be reused under the wrong budget. The budget is recorded
+    in ``<pretrain_root>/budget.json`` on the first run."""
+    path = osp.join(plan.pretrain_root, 'budget.json')
+    if osp.exists(path):
+        with open(path) as f:
+            found = json.load(f).get('pretrain_epochs')
+        if found != plan.pretrain_epochs:
+            raise SystemExit(
+                f'{path}: this work dir pretrained for {found} epochs, '
+                f'{plan.pretrain_epochs} asked; pass another --work-dir '
+                '(and --data-root to share the data)')
+        return
+    os.makedirs(plan.pretrain_root, exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(dict(pretrain_epochs=plan.pretrain_epochs), f)
+
+
 def run_benchmark(plan: BenchmarkPlan, dataset=None
                   ) -> Dict[str, Dict[str, List[float]]]:
     """Prepare the data and run every seed: ``{method: {metric: [value
     per seed]}}``."""
+    check_pretrain_budget(plan)
     prepare_data(plan, dataset)
     num_classes = read_class_count(plan.data_root)
     logger.info(

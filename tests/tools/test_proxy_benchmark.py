@@ -1,5 +1,6 @@
 """tools/analysis/proxy_benchmark.py's command line -> plan."""
 import importlib.util
+import json
 import os.path as osp
 
 import pytest
@@ -68,3 +69,18 @@ def test_pretrain_epochs_override_the_config(tmp_path):
         'finetune_epochs']
     with pytest.raises(SystemExit, match='--pretrain-epochs'):
         tool.make_plan(tool.parse_args(['--pretrain-epochs', '0']), CFG)
+
+
+def test_work_dir_keeps_its_pretraining_budget(tmp_path):
+    from mmstcr.benchmark.proxy import check_pretrain_budget
+    plan = tool.make_plan(tool.parse_args(['--work-dir', str(tmp_path)]),
+                          CFG)
+    check_pretrain_budget(plan)  # records the budget
+    check_pretrain_budget(plan)  # the same budget: accepted
+    assert json.loads((tmp_path / 'pretrain' / 'budget.json').read_text()
+                      ) == dict(pretrain_epochs=CFG.pretrain_epochs)
+    longer = tool.make_plan(
+        tool.parse_args(['--work-dir', str(tmp_path), '--pretrain-epochs',
+                         '32']), CFG)
+    with pytest.raises(SystemExit, match='budget.json.*32 asked'):
+        check_pretrain_budget(longer)
