@@ -38,11 +38,12 @@ methods = dict(
     })
 baseline = 'scratch'
 # What runs without --methods (--methods all runs every method above): the
-# default must fit in 40 minutes on 2 cores (about 31 min measured). Left
+# default must fit in 40 minutes on 2 cores (about 33 min, estimated from
+# the step timings of the 6-method run in docs/benchmark/low-label/). Left
 # out, with their measured numbers kept in docs/benchmark/: stt-head and
 # vicreg (on this data neither stops the collapse) and the pace methods (the
 # pace task is not learned within this pretraining budget; docs/collapse.md,
-# section 4).
+# section 5).
 default_methods = ['scratch', 'faithful', 'simsiam', 'byol']
 
 scratch_config = 'configs/demo/r3d-tiny_motion_finetune_scratch.py'

@@ -17,18 +17,20 @@ model = dict(
         hidden_channels=64,
         inputs='both',
         loss_weight=1.0))
-train_pipeline = [
-    dict(type='CheckedDecordInit'),
-    dict(
+# The faithful demo's pipeline, with the rate-drawing sampler in place of
+# SampleFrames and the pace label packed with the other meta keys.
+_pace_steps = dict(
+    SampleFrames=dict(
         type='SampleFramesAtRandomRate',
         clip_len=16,
         rates=(1, 2),
         base_interval=1),
-    *_base_.train_pipeline[2:-1],
-    dict(
+    PackSTCRInputs=dict(
         type='PackSTCRInputs',
         meta_keys=('img_shape', 'stt_code', 'mixup_lambda', 'mixup_frame',
                    'crop_bbox', 'noise_crop_bbox', 'playback_rate',
-                   'pace_label')),
+                   'pace_label')))
+train_pipeline = [
+    _pace_steps.get(step['type'], step) for step in _base_.train_pipeline
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
