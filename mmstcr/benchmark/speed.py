@@ -254,9 +254,9 @@ def build_pair(arch: str, base: int, frames: int, size: int):
 
 
 def make_batches(batch: int, frames: int, size: int, seed: int = 0):
-    """An STCR batch (``batch`` samples of 2 views, float32 as
-    PackSTCRInputs makes them) and a Recognizer3D batch of ``batch`` clips
-    (uint8 as PackActionInputs makes them), as DataLoader output."""
+    """An STCR batch (``batch`` samples of 2 views) and a Recognizer3D
+    batch of ``batch`` clips, both uint8 as PackSTCRInputs (with the default
+    rounded mixup) and PackActionInputs make them, as DataLoader output."""
     import torch
     from mmaction.structures import ActionDataSample
     g = torch.Generator().manual_seed(seed)
@@ -265,7 +265,7 @@ def make_batches(batch: int, frames: int, size: int, seed: int = 0):
         sample = ActionDataSample()
         sample.set_metainfo(dict(stt_code=(i % 4, (i // 4) % 4)))
         stcr.append((torch.randint(0, 256, (2, 3, frames, size, size),
-                                   generator=g).float(), sample))
+                                   generator=g, dtype=torch.uint8), sample))
         label = ActionDataSample()
         _set_label(label, i % 101)
         r3d.append((torch.randint(0, 256, (1, 3, frames, size, size),
@@ -458,12 +458,15 @@ def dataloader_table(videos: Sequence[str], batch: int, num_batches: int,
 # ------------------------------------------------------------------ DDP
 def _ddp_worker(rank, world, port, arch, base, global_batch, frames, size,
                 iters, threads, out_file):
+    import datetime
     import torch
     import torch.distributed as dist
     from torch.nn.parallel import DistributedDataParallel as DDP
     torch.set_num_threads(threads)
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=world)
+    # a peer that never comes fails the table instead of hanging the run
+    dist.init_process_group('gloo', rank=rank, world_size=world,
+                            timeout=datetime.timedelta(seconds=300))
     (stcr, _), _ = build_pair(arch, base, frames, size)
     from mmengine.optim import OptimWrapper
     model = DDP(stcr, device_ids=None)

@@ -156,6 +156,76 @@ def _contiguous_copy(frame: np.ndarray) -> np.ndarray:
     return copy.reshape(frame.shape)  # OpenCV drops a channel axis of 1
 
 
+def _as_rows(frame: np.ndarray) -> np.ndarray:
+    """A row-major ``H x W x C`` frame as the 2-D ``H x (W * C)`` view
+    OpenCV's element-wise functions take for any ``C`` (no copy)."""
+    height, width, channels = frame.shape
+    rows = frame.view()
+    rows.shape = (height, width * channels)  # raises rather than copy
+    return rows
+
+
+def _write_in_layout(src: np.ndarray, transposed: bool, flip,
+                     out: np.ndarray) -> None:
+    """``out[...] = flip(transpose?(src))`` (the layout of
+    :func:`_plain_view`), with OpenCV where it takes the frame."""
+    try:
+        if transposed:
+            if flip is None:
+                cv2.transpose(src, dst=out)
+                return
+            src = cv2.transpose(src)
+        if flip is not None:
+            cv2.flip(src, flip, dst=out)
+            return
+    except cv2.error:  # more channels than OpenCV's transpose takes
+        pass
+    view = src.transpose(1, 0, 2) if transposed else src
+    if flip in (0, -1):
+        view = view[::-1]
+    if flip in (1, -1):
+        view = view[:, ::-1]
+    out[...] = view
+
+
+def blend_uint8(frames: Sequence[np.ndarray], alpha: float, beta: float,
+                frame: int, out: np.ndarray) -> None:
+    """``out[j] = saturate(round(alpha * frames[j] + beta * frames[frame]))``
+    in uint8, computed by OpenCV's ``addWeighted`` (float32 arithmetic,
+    rounded to nearest).
+
+    ``frames`` are uint8 ``H x W x C`` views of any layout (crops, flips,
+    rotations) and ``out`` a ``T x H x W x C`` uint8 array. A blend is
+    element-wise, so it commutes with flips and transpositions: when frame
+    ``j`` and frame ``frame`` are the same flip/transposition of row-major
+    frames (what ``SpatioTemporalTransform`` leaves), the row-major frames
+    are blended and the result is written in the views' layout in one
+    more pass, instead of copying each view first.
+    """
+    mixed_in = frames[frame]
+    base_k, transposed_k, flip_k = _plain_view(mixed_in)
+    scratch = None
+    for j, x_j in enumerate(frames):
+        base_j, transposed_j, flip_j = _plain_view(x_j)
+        same_layout = (transposed_j == transposed_k and flip_j == flip_k
+                       and base_j.shape == base_k.shape
+                       and _is_row_major(base_j) and _is_row_major(base_k))
+        if not same_layout:
+            base_j, base_k_j = as_row_major(x_j), as_row_major(mixed_in)
+            transposed_j, flip_j = False, None
+        else:
+            base_k_j = base_k
+        if not transposed_j and flip_j is None:  # straight into out
+            cv2.addWeighted(_as_rows(base_j), alpha, _as_rows(base_k_j),
+                            beta, 0.0, dst=_as_rows(out[j]))
+            continue
+        if scratch is None or scratch.shape != base_j.shape:
+            scratch = np.empty(base_j.shape, np.uint8)
+        cv2.addWeighted(_as_rows(base_j), alpha, _as_rows(base_k_j), beta,
+                        0.0, dst=_as_rows(scratch))
+        _write_in_layout(scratch, transposed_j, flip_j, out[j])
+
+
 def are_frames_of(frames: Sequence[np.ndarray], clip: np.ndarray) -> bool:
     """True if ``frames`` are the frames of ``clip`` (``T x H x W x C``) in
     order: the same memory, shape, strides and dtype, i.e. ``list(clip)``

@@ -8,6 +8,7 @@ from mmcv.transforms import BaseTransform
 from mmaction.registry import TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmstcr.structures import check_code
+from .buffer_pool import TWO_VIEW_BUFFERS
 from .clip_utils import (TWO_VIEW_BUFFER_KEY, are_frames_of, get_frames,
                          video_name, write_frames)
 
@@ -26,8 +27,9 @@ class PackSTCRInputs(BaseTransform):
     ``ActionDataPreprocessor(format_shape='NCTHW')`` normalises both views and
     stacks a batch to ``B x 2 x C x T x H x W``.
 
-    Both views are written once, cast to float32 (uint8 if both views are
-    uint8, i.e. no mixup ran in the pipeline), into one buffer of
+    Both views are written once, as uint8 if both views are uint8 (no mixup,
+    or ``IntraVideoMixup``'s default rounded blend) and as float32
+    otherwise, into one buffer of
     ``2 x T x H x W x C`` (the frames' own layout, so the writes are
     sequential); ``inputs`` is that buffer permuted to ``2 x C x T x H x W``,
     a view with non-contiguous strides, as MMAction2's ``FormatShape`` +
@@ -60,7 +62,7 @@ class PackSTCRInputs(BaseTransform):
 
     Added Keys:
 
-        - inputs: float32 (or uint8, see above) ``torch.Tensor``,
+        - inputs: uint8 (or float32, see above) ``torch.Tensor``,
           ``2 x C x T x H x W``.
         - data_samples: ``ActionDataSample`` with the meta keys.
 
@@ -115,16 +117,17 @@ class PackSTCRInputs(BaseTransform):
                 f'{video_name(results)}')
         buffer = results.pop(TWO_VIEW_BUFFER_KEY, None)
         if not (isinstance(buffer, np.ndarray)
-                and buffer.dtype == np.float32
+                and (buffer.dtype == np.float32 or  # a uint8 buffer
+                     buffer.dtype == clean[0].dtype == np.uint8)
                 and buffer.shape == (2, ) + shape
                 and buffer.flags.c_contiguous
                 and are_frames_of(noise, buffer[1])):
-            # uint8 views (no mixup in the pipeline, e.g. DeviceSTTMixup)
-            # stay uint8, as PackActionInputs leaves them: 4x fewer bytes
-            # to the device; the data preprocessor makes them float
+            # uint8 views stay uint8, as PackActionInputs leaves them: 4x
+            # fewer bytes to the device; the data preprocessor makes them
+            # float
             dtype = (np.uint8 if clean[0].dtype == np.uint8
                      and noise[0].dtype == np.uint8 else np.float32)
-            buffer = np.empty((2, ) + shape, dtype=dtype)
+            buffer = TWO_VIEW_BUFFERS.take((2, ) + shape, dtype)
             write_frames(buffer[1], noise)
         write_frames(buffer[0], clean)  # 2 x T x H x W x C
         # 2 x C x T x H x W (a permuted view of the buffer)

@@ -7,13 +7,18 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from .clip_utils import (TWO_VIEW_BUFFER_KEY, Clip, as_row_major,
+from .buffer_pool import TWO_VIEW_BUFFERS
+from .clip_utils import (TWO_VIEW_BUFFER_KEY, Clip, as_row_major, blend_uint8,
                          frame_views, get_frames)
 
 
 #: The laws of ``lambda``: the paper's Beta, the authors' code's scaled
 #: uniform (docs/method.md, decision 8).
 LAMBDA_LAWS = ('beta', 'vtdl')
+
+#: The output types of the blend: rounded to the nearest uint8 (the default)
+#: or kept in float32 (docs/performance.md, "uint8 mixup").
+OUT_DTYPES = ('uint8', 'float32')
 
 
 @TRANSFORMS.register_module()
@@ -35,24 +40,39 @@ class IntraVideoMixup(BaseTransform):
       ``lambda = U(0, 1) * vtdl_scale``, so ``lambda`` lies in
       ``[0, vtdl_scale)``.
 
-    The output frames are float32 and are not rounded back to uint8: rounding
-    would add a quantisation error of up to 0.5 per pixel, and the data
-    preprocessor casts to float anyway. The blend is defined in float32, so
-    that it is computed once, in place, in one float32 buffer::
+    By default (``out_dtype='uint8'``) the blend is rounded to the nearest
+    integer (a tie to even) and stored as uint8, like the clean view and the
+    frames MMAction2 packs::
+
+        out_j = uint8(round((1 - lambda) * x_j + lambda * x_k))
+
+    computed by OpenCV's ``addWeighted`` in float32 arithmetic. A pixel is
+    within 0.5 of the real-number blend; rarely (about one in 10^4) it lies
+    on the other side of a .5 from NumPy's float32 blend, never further. The
+    noise view then takes a quarter of the bytes of a float32 one, in the
+    pack buffer, the DataLoader's transfer and on the way to the device
+    (docs/performance.md, "uint8 mixup"; docs/method.md, decision 15). The
+    paper (eq. 4) names no precision. ``out_dtype='float32'`` keeps the
+    unrounded float32 blend, computed once, in place::
 
         a, b = float32(1 - lambda), float32(lambda)
         out_j = float32(a * x_j) + float32(b * x_k)   # each op rounded
 
-    It can be recomputed bit for bit from ``mixup_lambda`` and
-    ``mixup_frame`` (``mix`` is that definition); it differs from the exact
-    real-number blend by a few float32 ulps (relative error < 1e-6 for
-    uint8 input). Input that is not float32 is cast to float32 first.
+    Input that is not uint8 (e.g. after ``VideoGaussianNoise``) is blended
+    in float32 whatever ``out_dtype`` says, since its values need not lie
+    in ``[0, 255]``.
 
-    The blend is written into slot 1 of a new float32 ``2 x T x H x W x C``
-    buffer, handed on in ``results['two_view_buffer']``: ``PackSTCRInputs``
-    then writes only the clean view, into slot 0, instead of copying the
-    blended clip a second time. If a transform in between replaces the
-    noise view, the pack sees that and copies as usual.
+    Either way the noise view can be recomputed bit for bit from
+    ``mixup_lambda`` and ``mixup_frame`` (``mix`` is that definition); the
+    float32 blend differs from the exact real-number one by a few float32
+    ulps (relative error < 1e-6 for uint8 input).
+
+    The blend is written into slot 1 of a ``2 x T x H x W x C`` buffer of
+    the output type (taken from a per-process pool of buffers that nothing
+    refers to any more, ``buffer_pool.TWO_VIEW_BUFFERS``), handed on in ``results['two_view_buffer']``:
+    ``PackSTCRInputs`` then writes only the clean view, into slot 0, instead
+    of copying the blended clip a second time. If a transform in between
+    replaces the noise view, the pack sees that and copies as usual.
 
     Required Keys:
 
@@ -61,10 +81,12 @@ class IntraVideoMixup(BaseTransform):
 
     Added or Modified Keys:
 
-        - <key>: the blended clip, ``T`` float32 frames ``H x W x C``.
+        - <key>: the blended clip, ``T`` uint8 (or float32) frames
+          ``H x W x C``.
         - mixup_lambda: ``lambda`` (float).
         - mixup_frame: ``k`` (int, in ``[0, T)``).
-        - two_view_buffer: float32 ``2 x T x H x W x C``; slot 1 is the
+        - two_view_buffer: ``2 x T x H x W x C`` of the frames' type; slot
+          1 is the
           blended clip (the frames of <key> are views of it), slot 0 is
           not written (``PackSTCRInputs`` writes the clean view there).
 
@@ -75,6 +97,8 @@ class IntraVideoMixup(BaseTransform):
         vtdl_scale (float): Upper bound of ``lambda`` for ``'vtdl'``; must be
             in ``(0, 1]``. Unused by ``'beta'``. Defaults to 0.3.
         key (str): Key of the clip to blend. Defaults to ``'noise_imgs'``.
+        out_dtype (str): ``'uint8'`` (rounded) or ``'float32'``, for uint8
+            input. Defaults to ``'uint8'``.
     """
 
     lambda_laws = LAMBDA_LAWS
@@ -83,11 +107,16 @@ class IntraVideoMixup(BaseTransform):
                  alpha: float = 1.0,
                  lambda_law: str = 'beta',
                  vtdl_scale: float = 0.3,
-                 key: str = 'noise_imgs') -> None:
+                 key: str = 'noise_imgs',
+                 out_dtype: str = 'uint8') -> None:
         check_mixup_law('IntraVideoMixup', alpha, lambda_law, vtdl_scale)
         if not isinstance(key, str) or not key:
             raise ValueError('IntraVideoMixup: key must be a non-empty str; '
                              f'got {key!r}')
+        if out_dtype not in OUT_DTYPES:
+            raise ValueError(f'IntraVideoMixup: out_dtype must be one of '
+                             f'{OUT_DTYPES}; got out_dtype={out_dtype!r}')
+        self.out_dtype = out_dtype
         self.alpha = float(alpha)
         self.lambda_law = lambda_law
         self.vtdl_scale = float(vtdl_scale)
@@ -106,31 +135,36 @@ class IntraVideoMixup(BaseTransform):
 
     @staticmethod
     def mix(clip: Clip, lam: float, frame: int,
-            out: np.ndarray = None) -> np.ndarray:
-        """Eq. 4 on a ``T x H x W x C`` clip (or ``T`` frames), in float32
-        (see the class doc); returns ``out``, by default a new C-contiguous
-        float32 array.
+            out: np.ndarray = None,
+            out_dtype: str = 'uint8') -> np.ndarray:
+        """Eq. 4 on a ``T x H x W x C`` clip (or ``T`` frames), in float32,
+        or rounded to uint8 if ``out_dtype`` is ``'uint8'`` (see the class
+        doc); returns ``out``, by default a new C-contiguous array of
+        ``out_dtype``.
 
-        ``clip`` may be any views (crops, flips, rotations): it is read
-        once, when it is cast into the output buffer; the blend then runs in
-        place in that buffer. ``out`` (optional) is a float32
-        ``T x H x W x C`` array to write into; it must not overlap ``clip``.
+        ``clip`` may be any views (crops, flips, rotations). ``out``
+        (optional) is a ``T x H x W x C`` array of ``out_dtype`` to write
+        into; it must not overlap ``clip``.
         """
-        frames = [as_row_major(f) for f in clip]  # views, or fast copies
-        a, b = np.float32(1.0 - lam), np.float32(lam)
-        mixed_in = frames[frame].astype(np.float32)
-        mixed_in *= b  # b x_k
-        shape = (len(frames), ) + mixed_in.shape
+        if out_dtype not in OUT_DTYPES:
+            raise ValueError(f'IntraVideoMixup.mix: out_dtype must be one of '
+                             f'{OUT_DTYPES}; got {out_dtype!r}')
+        frames = list(clip)
+        shape = (len(frames), ) + frames[0].shape
+        dtype = np.dtype(out_dtype)
+        if dtype == np.uint8 and frames[0].dtype != np.uint8:
+            raise ValueError(
+                f'IntraVideoMixup.mix: out_dtype uint8 needs uint8 frames '
+                f'(their blend is then in [0, 255]); got {frames[0].dtype}')
         if out is None:
-            out = np.empty(shape, dtype=np.float32)
-        elif out.dtype != np.float32 or out.shape != shape:
-            raise ValueError(f'IntraVideoMixup.mix: out must be float32 '
+            out = np.empty(shape, dtype=dtype)
+        elif out.dtype != dtype or out.shape != shape:
+            raise ValueError(f'IntraVideoMixup.mix: out must be {out_dtype} '
                              f'{shape}; got {out.dtype} {out.shape}')
-        for j, x_j in enumerate(frames):  # frame by frame, in the cache
-            out_j = out[j]
-            out_j[...] = x_j  # the one cast
-            out_j *= a  # a x_j
-            out_j += mixed_in
+        if dtype == np.uint8:
+            blend_uint8(frames, 1.0 - lam, lam, frame, out)
+        else:
+            _blend_float32(frames, lam, frame, out)
         return out
 
     def transform(self, results: Dict) -> Dict:
@@ -145,10 +179,13 @@ class IntraVideoMixup(BaseTransform):
         clip = get_frames(results, self.key, 'IntraVideoMixup')
         lam = self._sample_lambda()
         frame = self._sample_frame(len(clip))
+        out_dtype = (self.out_dtype
+                     if clip[0].dtype == np.uint8 else 'float32')
         # 2 x T x H x W x C; slot 1 now, slot 0 in PackSTCRInputs
-        buffer = np.empty((2, len(clip)) + clip[0].shape, dtype=np.float32)
+        buffer = TWO_VIEW_BUFFERS.take((2, len(clip)) + clip[0].shape,
+                                       out_dtype)
         results[self.key] = frame_views(
-            self.mix(clip, lam, frame, out=buffer[1]))
+            self.mix(clip, lam, frame, out=buffer[1], out_dtype=out_dtype))
         results[TWO_VIEW_BUFFER_KEY] = buffer
         results['mixup_lambda'] = lam
         results['mixup_frame'] = frame
@@ -157,7 +194,8 @@ class IntraVideoMixup(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(alpha={self.alpha}, '
                 f'lambda_law={self.lambda_law!r}, '
-                f'vtdl_scale={self.vtdl_scale}, key={self.key!r})')
+                f'vtdl_scale={self.vtdl_scale}, key={self.key!r}, '
+                f'out_dtype={self.out_dtype!r})')
 
 
 def _is_real(value) -> bool:
@@ -176,3 +214,17 @@ def check_mixup_law(owner: str, alpha, lambda_law, vtdl_scale) -> None:
     if not _is_real(vtdl_scale) or not 0 < vtdl_scale <= 1:
         raise ValueError(f'{owner}: vtdl_scale must be in (0, 1]; got '
                          f'vtdl_scale={vtdl_scale!r}')
+
+
+def _blend_float32(frames, lam: float, frame: int, out: np.ndarray) -> None:
+    """The float32 blend into ``out``, frame by frame, in place: one cast,
+    one multiply, one add per frame, with ``b x_k`` computed once."""
+    frames = [as_row_major(f) for f in frames]  # views, or fast copies
+    a, b = np.float32(1.0 - lam), np.float32(lam)
+    mixed_in = frames[frame].astype(np.float32)
+    mixed_in *= b  # b x_k
+    for j, x_j in enumerate(frames):  # frame by frame, in the cache
+        out_j = out[j]
+        out_j[...] = x_j  # the one cast
+        out_j *= a  # a x_j
+        out_j += mixed_in

@@ -16,17 +16,32 @@ def test_hand_computed_mix():
     # Three 1 x 1 x 1 frames 0, 10, 20 mixed with frame 2 at lambda 0.25:
     # 0.75 * x_j + 0.25 * 20.
     clip = np.array([0, 10, 20], dtype=np.uint8).reshape(3, 1, 1, 1)
-    out = IntraVideoMixup.mix(clip, 0.25, 2)
+    out = IntraVideoMixup.mix(clip, 0.25, 2, out_dtype='float32')
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out.ravel(), [5.0, 12.5, 20.0])
-    out = IntraVideoMixup.mix(clip, 0.6, 0)
+    out = IntraVideoMixup.mix(clip, 0.6, 0, out_dtype='float32')
     np.testing.assert_allclose(out.ravel(), [0.0, 4.0, 8.0], rtol=1e-6)
+    # uint8 (the default): rounded to nearest, a tie to even (12.5 -> 12)
+    out = IntraVideoMixup.mix(clip, 0.25, 2)
+    assert out.dtype == np.uint8
+    np.testing.assert_array_equal(out.ravel(), [5, 12, 20])
+    # 0.7 * [0, 10, 20] + 0.3 * 10 = 3, 10, 17; lambda 0.1 with frame 2:
+    # 0.9 * [0, 10, 20] + 2 = 2, 11, 20
+    np.testing.assert_array_equal(
+        IntraVideoMixup.mix(clip, 0.3, 1).ravel(), [3, 10, 17])
+    np.testing.assert_array_equal(
+        IntraVideoMixup.mix(clip, 0.1, 2).ravel(), [2, 11, 20])
+    # 0.5 * [1, 3, 5, 7] + 0.5 * 0: ties 0.5, 1.5, 2.5, 3.5 go to even
+    ties = np.array([1, 3, 5, 7, 0], np.uint8).reshape(5, 1, 1, 1)
+    np.testing.assert_array_equal(
+        IntraVideoMixup.mix(ties, 0.5, 4).ravel(), [0, 2, 2, 4, 0])
 
 
 def test_transform_matches_eq4_from_recorded_values():
     clip = make_clip()
     frames = list(clip)
-    mixup = TRANSFORMS.build(dict(type='IntraVideoMixup'))
+    mixup = TRANSFORMS.build(dict(type='IntraVideoMixup',
+                                  out_dtype='float32'))
     np.random.seed(0)
     for _ in range(10):
         results = mixup(dict(noise_imgs=frames))
@@ -51,6 +66,74 @@ def test_transform_matches_eq4_from_recorded_values():
     np.testing.assert_array_equal(np.stack(frames), make_clip())
 
 
+def test_uint8_transform_is_the_rounded_float32_blend():
+    clip = make_clip(t=6, h=20, w=24)
+    frames = list(clip)
+    mixup = IntraVideoMixup()
+    assert mixup.out_dtype == 'uint8'
+    np.random.seed(2)
+    off = total = 0
+    for _ in range(20):
+        results = mixup(dict(noise_imgs=frames))
+        lam, k = results['mixup_lambda'], results['mixup_frame']
+        out = np.stack(results['noise_imgs'])
+        assert out.dtype == np.uint8
+        # bit for bit from the recorded values
+        np.testing.assert_array_equal(out, IntraVideoMixup.mix(clip, lam, k))
+        # the float32 blend, rounded: OpenCV's float arithmetic may land a
+        # value on the other side of a .5 now and then, never further
+        exact = ((1 - lam) * clip.astype(np.float64) +
+                 lam * clip[k].astype(np.float64))
+        diff = np.abs(out - exact)
+        assert diff.max() <= 0.5 + 1e-3
+        ref = np.rint(IntraVideoMixup.mix(clip, lam, k, out_dtype='float32'))
+        wrong = np.abs(out.astype(int) - ref.astype(int))
+        assert wrong.max() <= 1
+        off, total = off + int((wrong > 0).sum()), total + wrong.size
+    assert off <= total * 1e-3
+    np.testing.assert_array_equal(np.stack(frames), make_clip(t=6, h=20, w=24))
+
+
+@pytest.mark.parametrize('code', [(z1, z2) for z1 in range(4)
+                                  for z2 in range(4)])
+def test_uint8_mix_of_stt_views_equals_mix_of_copies(code):
+    # blend_uint8 blends the row-major crops and writes the result in the
+    # STT's layout; the values must be those of blending copied views
+    from mmstcr.datasets.transforms import SpatioTemporalTransform
+    base = make_clip(t=5, h=13, w=15)
+    views = SpatioTemporalTransform.apply_to_frames(
+        list(base[:, 1:12, 2:13]), code)
+    copies = np.stack([np.ascontiguousarray(f) for f in views])
+    for lam, k in ((0.37, 2), (0.81, 0), (0.5, 4)):
+        out = IntraVideoMixup.mix(views, lam, k)
+        assert out.flags.c_contiguous and out.dtype == np.uint8
+        np.testing.assert_array_equal(out, IntraVideoMixup.mix(copies, lam, k))
+        np.testing.assert_array_equal(
+            out[k], copies[k])  # frame k blended with itself
+
+
+def test_uint8_mix_of_mixed_layouts_and_many_channels():
+    base = make_clip(t=3, h=8, w=8, c=5)  # more channels than OpenCV takes
+    views = [base[0, :, ::-1], np.rot90(base[1]), base[2]]
+    copies = np.stack([np.ascontiguousarray(f) for f in views])
+    out = IntraVideoMixup.mix(views, 0.3, 1)
+    np.testing.assert_array_equal(out, IntraVideoMixup.mix(copies, 0.3, 1))
+    ref = np.rint(IntraVideoMixup.mix(copies, 0.3, 1, out_dtype='float32'))
+    assert np.abs(out.astype(int) - ref.astype(int)).max() <= 1
+
+
+def test_float_input_stays_float32_and_mix_refuses_uint8_of_it():
+    clip = make_clip().astype(np.float32) - 100  # e.g. after noise
+    np.random.seed(0)
+    results = IntraVideoMixup()(dict(noise_imgs=list(clip)))
+    assert results['noise_imgs'][0].dtype == np.float32
+    assert results['two_view_buffer'].dtype == np.float32
+    with pytest.raises(ValueError, match='uint8 frames.*float32'):
+        IntraVideoMixup.mix(clip, 0.3, 1, out_dtype='uint8')
+    with pytest.raises(ValueError, match="out_dtype.*'float64'"):
+        IntraVideoMixup.mix(clip, 0.3, 1, out_dtype='float64')
+
+
 @pytest.mark.parametrize('view', ['crop', 'flip', 'rot90', 'flip_rot270'])
 def test_mix_of_views_equals_mix_of_copies(view):
     # STT leaves flipped/rotated views; mix reads them through OpenCV.
@@ -61,10 +144,11 @@ def test_mix_of_views_equals_mix_of_copies(view):
         'rot90': np.rot90(base, 1, axes=(1, 2)),
         'flip_rot270': np.rot90(base[::-1, :, ::-1], 3, axes=(1, 2)),
     }[view]
-    out = IntraVideoMixup.mix(clip, 0.3, 1)
+    out = IntraVideoMixup.mix(clip, 0.3, 1, out_dtype='float32')
     assert out.flags.c_contiguous and out.dtype == np.float32
     np.testing.assert_array_equal(
-        out, IntraVideoMixup.mix(np.ascontiguousarray(clip), 0.3, 1))
+        out, IntraVideoMixup.mix(np.ascontiguousarray(clip), 0.3, 1,
+                                 out_dtype='float32'))
     expected = (np.float32(0.7) * clip.astype(np.float32) +
                 np.float32(0.3) * clip[1].astype(np.float32))
     np.testing.assert_array_equal(out, expected)
@@ -75,8 +159,9 @@ def test_only_key_is_changed():
     np.random.seed(0)
     results = IntraVideoMixup(key='other')(
         dict(imgs=list(clip), other=list(clip)))
-    assert results['imgs'][0].dtype == np.uint8
-    assert results['other'][0].dtype == np.float32
+    assert results['imgs'][0] is not results['other'][0]
+    np.testing.assert_array_equal(np.stack(results['imgs']), clip)
+    assert not np.array_equal(np.stack(results['other']), clip)
 
 
 def draw(mixup, n, t=4):
@@ -132,6 +217,7 @@ def test_missing_key():
     (dict(vtdl_scale=-0.1), r'vtdl_scale=-0\.1'),
     (dict(vtdl_scale=float('nan')), 'vtdl_scale=nan'),
     (dict(key=''), "key.*''"),
+    (dict(out_dtype='float16'), "out_dtype='float16'"),
 ])
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -140,28 +226,36 @@ def test_bad_arguments(kwargs, name):
 
 def test_repr():
     text = repr(IntraVideoMixup(alpha=0.5, lambda_law='vtdl', vtdl_scale=0.2,
-                                key='x'))
+                                key='x', out_dtype='float32'))
     assert text == ("IntraVideoMixup(alpha=0.5, lambda_law='vtdl', "
-                    "vtdl_scale=0.2, key='x')")
+                    "vtdl_scale=0.2, key='x', out_dtype='float32')")
 
 
-def test_mix_into_out_and_the_handed_on_buffer():
+@pytest.mark.parametrize('out_dtype', ['uint8', 'float32'])
+def test_mix_into_out_and_the_handed_on_buffer(out_dtype):
     clip = make_clip()
-    out = np.full(clip.shape, np.nan, dtype=np.float32)
-    assert IntraVideoMixup.mix(clip, 0.4, 3, out=out) is out
-    np.testing.assert_array_equal(out, IntraVideoMixup.mix(clip, 0.4, 3))
-    with pytest.raises(ValueError, match='float32'):
-        IntraVideoMixup.mix(clip, 0.4, 3, out=np.empty(clip.shape))
+    dtype = np.dtype(out_dtype)
+    out = np.full(clip.shape, 77, dtype=dtype)
+    assert IntraVideoMixup.mix(clip, 0.4, 3, out=out,
+                               out_dtype=out_dtype) is out
+    np.testing.assert_array_equal(
+        out, IntraVideoMixup.mix(clip, 0.4, 3, out_dtype=out_dtype))
+    other = np.float64 if dtype == np.float32 else np.float32
+    with pytest.raises(ValueError, match=out_dtype):
+        IntraVideoMixup.mix(clip, 0.4, 3, out=np.empty(clip.shape, other),
+                            out_dtype=out_dtype)
     with pytest.raises(ValueError, match=r'\(4, 6, 8, 3\)'):
-        IntraVideoMixup.mix(clip, 0.4, 3,
-                            out=np.empty((4, 6, 8, 1), np.float32))
+        IntraVideoMixup.mix(clip, 0.4, 3, out=np.empty((4, 6, 8, 1), dtype),
+                            out_dtype=out_dtype)
     np.random.seed(1)
-    results = IntraVideoMixup()(dict(noise_imgs=list(clip)))
+    results = IntraVideoMixup(out_dtype=out_dtype)(
+        dict(noise_imgs=list(clip)))
     buffer = results['two_view_buffer']
-    assert buffer.shape == (2, ) + clip.shape and buffer.dtype == np.float32
+    assert buffer.shape == (2, ) + clip.shape and buffer.dtype == dtype
     # the noise frames are slot 1 of the buffer
     for j, frame in enumerate(results['noise_imgs']):
         assert frame.ctypes.data == buffer[1, j].ctypes.data
     np.testing.assert_array_equal(
         buffer[1], IntraVideoMixup.mix(clip, results['mixup_lambda'],
-                                       results['mixup_frame']))
+                                       results['mixup_frame'],
+                                       out_dtype=out_dtype))

@@ -100,5 +100,7 @@ def test_pipeline_decodes_once_and_packs_both_views(video_dir, monkeypatch):
                           t_axis=0, h_axis=1, w_axis=2)
         lam, k = meta['mixup_lambda'], meta['mixup_frame']
         noise = (1 - lam) * noise + lam * noise[k]  # eq. 4, float64
-        np.testing.assert_allclose(
-            inputs[1].permute(1, 2, 3, 0).numpy(), noise, rtol=1e-6)
+        # rounded to uint8 (IntraVideoMixup's default): within half a level
+        packed_noise = inputs[1].permute(1, 2, 3, 0).numpy()
+        assert packed_noise.dtype == np.uint8
+        assert np.abs(packed_noise - noise).max() <= 0.5 + 1e-3

@@ -23,7 +23,8 @@ def _clips(batch, t=4, size=6, seed=0):
 def _pipeline(clip, code, lam, frame):
     """The pipeline transforms on one T x H x W x C clip."""
     frames = SpatioTemporalTransform.apply_to_frames(list(clip), code)
-    return IntraVideoMixup.mix(frames, lam, frame)  # T x H x W x C
+    return IntraVideoMixup.mix(frames, lam, frame,
+                               out_dtype='float32')  # T x H x W x C
 
 
 def test_equals_the_pipeline_for_all_16_codes():
