@@ -165,6 +165,13 @@ def _as_rows(frame: np.ndarray) -> np.ndarray:
     return rows
 
 
+def _landed(result: np.ndarray, out: np.ndarray) -> None:
+    """Make sure an OpenCV result is in ``out``: OpenCV writes into ``dst``
+    when it fits and silently allocates a new array when it does not."""
+    if not np.may_share_memory(result, out):
+        out[...] = result.reshape(out.shape)
+
+
 def _write_in_layout(src: np.ndarray, transposed: bool, flip,
                      out: np.ndarray) -> None:
     """``out[...] = flip(transpose?(src))`` (the layout of
@@ -172,11 +179,11 @@ def _write_in_layout(src: np.ndarray, transposed: bool, flip,
     try:
         if transposed:
             if flip is None:
-                cv2.transpose(src, dst=out)
+                _landed(cv2.transpose(src, dst=out), out)
                 return
-            src = cv2.transpose(src)
+            src = cv2.transpose(src).reshape(out.shape)
         if flip is not None:
-            cv2.flip(src, flip, dst=out)
+            _landed(cv2.flip(src, flip, dst=out), out)
             return
     except cv2.error:  # more channels than OpenCV's transpose takes
         pass
@@ -216,13 +223,16 @@ def blend_uint8(frames: Sequence[np.ndarray], alpha: float, beta: float,
         else:
             base_k_j = base_k
         if not transposed_j and flip_j is None:  # straight into out
-            cv2.addWeighted(_as_rows(base_j), alpha, _as_rows(base_k_j),
-                            beta, 0.0, dst=_as_rows(out[j]))
+            rows = _as_rows(out[j])
+            _landed(cv2.addWeighted(_as_rows(base_j), alpha,
+                                    _as_rows(base_k_j), beta, 0.0, dst=rows),
+                    rows)
             continue
         if scratch is None or scratch.shape != base_j.shape:
             scratch = np.empty(base_j.shape, np.uint8)
-        cv2.addWeighted(_as_rows(base_j), alpha, _as_rows(base_k_j), beta,
-                        0.0, dst=_as_rows(scratch))
+        rows = _as_rows(scratch)
+        _landed(cv2.addWeighted(_as_rows(base_j), alpha, _as_rows(base_k_j),
+                                beta, 0.0, dst=rows), rows)
         _write_in_layout(scratch, transposed_j, flip_j, out[j])
 
 
