@@ -177,14 +177,14 @@ def _write_in_layout(src: np.ndarray, transposed: bool, flip,
     """``out[...] = flip(transpose?(src))`` (the layout of
     :func:`_plain_view`), with OpenCV where it takes the frame."""
     try:
-        if transposed:
-            if flip is None:
-                _landed(cv2.transpose(src, dst=out), out)
-                return
-            src = cv2.transpose(src).reshape(out.shape)
-        if flip is not None:
+        if transposed and flip is None:
+            _landed(cv2.transpose(src, dst=out), out)
+        elif transposed:
+            turned = cv2.transpose(src).reshape(out.shape)
+            _landed(cv2.flip(turned, flip, dst=out), out)
+        else:
             _landed(cv2.flip(src, flip, dst=out), out)
-            return
+        return
     except cv2.error:  # more channels than OpenCV's transpose takes
         pass
     view = src.transpose(1, 0, 2) if transposed else src

@@ -112,8 +112,17 @@ def test_uint8_mix_of_stt_views_equals_mix_of_copies(code):
             out[k], copies[k])  # frame k blended with itself
 
 
-def test_uint8_mix_of_mixed_layouts_and_many_channels():
-    base = make_clip(t=3, h=8, w=8, c=5)  # more channels than OpenCV takes
+@pytest.mark.parametrize('channels', [1, 5, 6])
+def test_uint8_mix_of_mixed_layouts_and_many_channels(channels):
+    # 5: more channels than OpenCV's transpose takes; 6: it takes them
+    from mmstcr.datasets.transforms import SpatioTemporalTransform
+    base = make_clip(t=4, h=9, w=9, c=channels)
+    for code in [(z1, z2) for z1 in range(4) for z2 in range(4)]:
+        views = SpatioTemporalTransform.apply_to_frames(list(base), code)
+        copies = np.stack([np.ascontiguousarray(f) for f in views])
+        np.testing.assert_array_equal(IntraVideoMixup.mix(views, 0.6, 3),
+                                      IntraVideoMixup.mix(copies, 0.6, 3))
+    base = make_clip(t=3, h=8, w=8, c=channels)
     views = [base[0, :, ::-1], np.rot90(base[1]), base[2]]
     copies = np.stack([np.ascontiguousarray(f) for f in views])
     out = IntraVideoMixup.mix(views, 0.3, 1)
