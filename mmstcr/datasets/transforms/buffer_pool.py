@@ -15,9 +15,9 @@ MAX_POOL_BYTES = 64 * 2**20
 
 
 def _refcount_when_free() -> int:
-    """``sys.getrefcount`` of a pooled array, as :func:`_is_free` reads it,
-    when only the pool holds it (measured, so that it holds on any
-    CPython)."""
+    """``sys.getrefcount`` of a pooled array, read as
+    :meth:`BufferPool.take` reads it (inside a loop over the pool), when
+    only the pool holds it; measured, so that it holds on any CPython."""
     pool = [np.empty(1)]
     return _count(pool)
 

@@ -141,19 +141,12 @@ def write_frames(out: np.ndarray, frames: Sequence[np.ndarray]) -> None:
 
 def _contiguous_copy(frame: np.ndarray) -> np.ndarray:
     base, transposed, flip = _plain_view(frame)
-    if base.shape[2] > 4 or not _is_row_major(base):
+    if (base.shape[2] > 4 or not _is_row_major(base)
+            or not (transposed or flip is not None)):
         return np.ascontiguousarray(frame)  # layouts OpenCV cannot take
-    try:
-        copy = base
-        if transposed:
-            copy = cv2.transpose(copy)
-        if flip is not None:
-            copy = cv2.flip(copy, flip)
-        elif not transposed:
-            copy = copy.copy()
-    except cv2.error:  # a dtype OpenCV does not handle (e.g. int64)
-        return np.ascontiguousarray(frame)
-    return copy.reshape(frame.shape)  # OpenCV drops a channel axis of 1
+    copy = np.empty(frame.shape, frame.dtype)
+    _write_in_layout(base, transposed, flip, copy)
+    return copy
 
 
 def _as_rows(frame: np.ndarray) -> np.ndarray:
@@ -185,7 +178,7 @@ def _write_in_layout(src: np.ndarray, transposed: bool, flip,
         else:
             _landed(cv2.flip(src, flip, dst=out), out)
         return
-    except cv2.error:  # more channels than OpenCV's transpose takes
+    except cv2.error:  # a dtype or channel count OpenCV does not take
         pass
     view = src.transpose(1, 0, 2) if transposed else src
     if flip in (0, -1):
@@ -211,6 +204,7 @@ def blend_uint8(frames: Sequence[np.ndarray], alpha: float, beta: float,
     """
     mixed_in = frames[frame]
     base_k, transposed_k, flip_k = _plain_view(mixed_in)
+    row_major_k = None  # mixed_in copied row-major, if a layout differs
     scratch = None
     for j, x_j in enumerate(frames):
         base_j, transposed_j, flip_j = _plain_view(x_j)
@@ -218,7 +212,9 @@ def blend_uint8(frames: Sequence[np.ndarray], alpha: float, beta: float,
                        and base_j.shape == base_k.shape
                        and _is_row_major(base_j) and _is_row_major(base_k))
         if not same_layout:
-            base_j, base_k_j = as_row_major(x_j), as_row_major(mixed_in)
+            if row_major_k is None:
+                row_major_k = as_row_major(mixed_in)
+            base_j, base_k_j = as_row_major(x_j), row_major_k
             transposed_j, flip_j = False, None
         else:
             base_k_j = base_k

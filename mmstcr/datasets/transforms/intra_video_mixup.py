@@ -68,10 +68,11 @@ class IntraVideoMixup(BaseTransform):
     ulps (relative error < 1e-6 for uint8 input).
 
     The blend is written into slot 1 of a ``2 x T x H x W x C`` buffer of
-    the output type (taken from a per-process pool of buffers that nothing
-    refers to any more, ``buffer_pool.TWO_VIEW_BUFFERS``), handed on in ``results['two_view_buffer']``:
-    ``PackSTCRInputs`` then writes only the clean view, into slot 0, instead
-    of copying the blended clip a second time. If a transform in between
+    the output type (from ``buffer_pool.TWO_VIEW_BUFFERS``, a per-process
+    pool of buffers that nothing refers to any more), handed on in
+    ``results['two_view_buffer']``: ``PackSTCRInputs`` then writes only the
+    clean view, into slot 0, instead of copying the blended clip a second
+    time. If a transform in between
     replaces the noise view, the pack sees that and copies as usual.
 
     Required Keys:
@@ -86,9 +87,8 @@ class IntraVideoMixup(BaseTransform):
         - mixup_lambda: ``lambda`` (float).
         - mixup_frame: ``k`` (int, in ``[0, T)``).
         - two_view_buffer: ``2 x T x H x W x C`` of the frames' type; slot
-          1 is the
-          blended clip (the frames of <key> are views of it), slot 0 is
-          not written (``PackSTCRInputs`` writes the clean view there).
+          1 is the blended clip (the frames of <key> are views of it), slot
+          0 is not written (``PackSTCRInputs`` writes the clean view there).
 
     Args:
         alpha (float): Parameter of ``Beta(alpha, alpha)``; must be > 0.
@@ -113,9 +113,7 @@ class IntraVideoMixup(BaseTransform):
         if not isinstance(key, str) or not key:
             raise ValueError('IntraVideoMixup: key must be a non-empty str; '
                              f'got {key!r}')
-        if out_dtype not in OUT_DTYPES:
-            raise ValueError(f'IntraVideoMixup: out_dtype must be one of '
-                             f'{OUT_DTYPES}; got out_dtype={out_dtype!r}')
+        check_out_dtype('IntraVideoMixup', out_dtype)
         self.out_dtype = out_dtype
         self.alpha = float(alpha)
         self.lambda_law = lambda_law
@@ -146,9 +144,7 @@ class IntraVideoMixup(BaseTransform):
         (optional) is a ``T x H x W x C`` array of ``out_dtype`` to write
         into; it must not overlap ``clip``.
         """
-        if out_dtype not in OUT_DTYPES:
-            raise ValueError(f'IntraVideoMixup.mix: out_dtype must be one of '
-                             f'{OUT_DTYPES}; got {out_dtype!r}')
+        check_out_dtype('IntraVideoMixup.mix', out_dtype)
         frames = list(clip)
         shape = (len(frames), ) + frames[0].shape
         dtype = np.dtype(out_dtype)
@@ -214,6 +210,14 @@ def check_mixup_law(owner: str, alpha, lambda_law, vtdl_scale) -> None:
     if not _is_real(vtdl_scale) or not 0 < vtdl_scale <= 1:
         raise ValueError(f'{owner}: vtdl_scale must be in (0, 1]; got '
                          f'vtdl_scale={vtdl_scale!r}')
+
+
+def check_out_dtype(owner: str, out_dtype) -> None:
+    """Check an ``out_dtype`` argument (``owner`` names the caller in the
+    error)."""
+    if out_dtype not in OUT_DTYPES:
+        raise ValueError(f'{owner}: out_dtype must be one of {OUT_DTYPES}; '
+                         f'got out_dtype={out_dtype!r}')
 
 
 def _blend_float32(frames, lam: float, frame: int, out: np.ndarray) -> None:
