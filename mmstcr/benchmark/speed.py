@@ -345,10 +345,37 @@ def _status_kb(field: str) -> int:
     raise RuntimeError(f'{field} not in /proc/self/status')
 
 
+def tensor_peak_bytes(fn) -> int:
+    """Peak of the bytes that torch's CPU allocator holds while ``fn()``
+    runs, above what it held when ``fn`` started.
+
+    The CPU counterpart of ``torch.cuda.max_memory_allocated()`` after
+    ``reset_peak_memory_stats()``: the profiler's memory events (one per
+    allocation and free, with its size, signed) are summed in time order
+    and the largest partial sum is the peak. Allocations only, so neither
+    glibc's arenas nor page residency blur it.
+    """
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True,
+                 record_shapes=False) as prof:
+        fn()
+    # (start in ns, signed bytes) of every allocation and free
+    events = sorted((e.start_ns(), e.nbytes())
+                    for e in prof.profiler.kineto_results.events()
+                    if e.name() == '[memory]')
+    held = peak = 0
+    for _, nbytes in events:
+        held += nbytes
+        peak = max(peak, held)
+    return peak
+
+
 def memory_worker(kind: str, arch: str, base: int, batch: int, frames: int,
                   size: int, threads: int) -> Dict:
-    """Peak RSS growth of one ``train_step`` after a warm-up one, in this
-    (fresh) process: ``VmHWM - VmRSS`` after a trimmed heap and a reset of
+    """Peak memory of one ``train_step`` after a warm-up one, in this
+    (fresh) process, two ways: the peak of torch's tensor allocations
+    above the start (:func:`tensor_peak_bytes`, on a third step) and the
+    peak RSS growth, ``VmHWM - VmRSS`` after a trimmed heap and a reset of
     the kernel's high-water mark (``/proc/self/clear_refs``)."""
     import torch
     torch.set_num_threads(threads)
@@ -376,7 +403,9 @@ def memory_worker(kind: str, arch: str, base: int, batch: int, frames: int,
     before = _status_kb('VmRSS')
     model.train_step(data, opt)
     peak = _status_kb('VmHWM') - before if exact else float('nan')
-    return dict(peak_mb=peak / 1024, exact=exact)
+    tensors = tensor_peak_bytes(lambda: model.train_step(data, opt))
+    return dict(peak_mb=peak / 1024, exact=exact,
+                tensor_peak_mb=tensors / 2**20)
 
 
 def memory_table(archs, base, batch, frames, size, repeats, threads,
@@ -399,8 +428,16 @@ def memory_table(archs, base, batch, frames, size, repeats, threads,
                     json.loads(out.stdout.strip().splitlines()[-1]))
         ratios = [a['peak_mb'] / b['peak_mb']
                   for a, b in zip(runs['stcr'], runs['r3d'])]
+        tensor_ratios = [a['tensor_peak_mb'] / b['tensor_peak_mb']
+                         for a, b in zip(runs['stcr'], runs['r3d'])]
         rows.append(dict(
             arch=arch,
+            stcr_tensor_mb=statistics.median(
+                r['tensor_peak_mb'] for r in runs['stcr']),
+            r3d_2x_tensor_mb=statistics.median(
+                r['tensor_peak_mb'] for r in runs['r3d']),
+            tensor_ratio=statistics.median(tensor_ratios),
+            tensor_ratio_spread=spread(tensor_ratios),
             stcr_mb=statistics.median(r['peak_mb'] for r in runs['stcr']),
             r3d_2x_mb=statistics.median(r['peak_mb'] for r in runs['r3d']),
             ratio=statistics.median(ratios), ratio_spread=spread(ratios)))

@@ -52,7 +52,8 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
     assert all(_sane(r['ratio']) and _sane(r['two_pass_ratio'])
                for r in res['step']['rows'])
     assert [r['arch'] for r in res['memory']['rows']] == ['c3d']
-    assert all(_sane(r['ratio']) for r in res['memory']['rows'])
+    assert all(_sane(r['ratio']) and _sane(r['tensor_ratio'])
+               for r in res['memory']['rows'])
     assert [r['num_workers'] for r in res['dataloader']['rows']] == [0, 1, 2]
     assert all(r['bottleneck'] in ('data', 'model')
                for r in res['dataloader']['rows'])
@@ -71,7 +72,8 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
     for header in ('| video | STCR ms | MMAction2 ms |',
                    '| backbone | STCR s | 2 x Recognizer3D s | ratio (min-max) '
                    '| STCR, one pass per view s |',
-                   '| backbone | STCR MB | Recognizer3D (2x batch) MB |',
+                   '| backbone | STCR tensors MB | Recognizer3D (2x batch) '
+                   'tensors MB | ratio (min-max) | STCR RSS MB |',
                    '| num_workers | clips/s | bottleneck |',
                    '| clip length | crop | STCR ms | MMAction2 ms |'):
         assert header in md, header
