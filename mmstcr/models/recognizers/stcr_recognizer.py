@@ -104,8 +104,8 @@ class STCRRecognizer(BaseModel):
     through the backbone in one pass (``2N`` clips), so batch-norm layers
     compute their statistics over clean and noise clips together, and the
     running statistics handed to finetuning describe both. With
-    ``batch_views=False`` each view has its own statistics (docs/method.md
-    discusses both; speed in docs/performance.md).
+    ``batch_views=False`` each view has its own statistics (docs/method.md,
+    decision 16; speed in docs/performance.md).
 
     **Collapse signal.** Logged every iteration, detached and without
     ``'loss'`` in the key: ``feat_std`` and ``feat_std_ratio`` of the clean

@@ -249,6 +249,66 @@ def test_stop_grad_and_batch_norm_coupling():
     assert torch.all(_input_grads(apart, inputs, codes)[:, 0] == 0)
 
 
+def _bn_statistics(model, inputs, codes):
+    """One train-mode loss pass; returns what the BN layer normalised
+    by (per call: the batch mean of its input, channels) and the running
+    mean it keeps."""
+    bn = model.backbone[1]
+    means = []
+    hook = bn.register_forward_hook(
+        lambda _, args, __: means.append(args[0].mean((0, 2, 3, 4))))
+    model.train()
+    model(inputs, samples_with(codes), mode='loss')
+    hook.remove()
+    return means, bn.running_mean.clone()
+
+
+def test_batch_norm_statistics_of_the_two_readings():
+    """docs/method.md, decision 16: one batched pass normalises both views
+    with one mean over all 2N clips; batch_views=False gives each view its
+    own. In eval mode the two readings agree exactly."""
+    torch.manual_seed(8)
+    inputs = torch.randn(3, 2, 3, 4, 6, 6)
+    inputs[:, 1] += 2.0  # the noise view's mean differs, as after a mixup
+    codes = [(0, 0), (1, 2), (3, 1)]
+    conv = conv_backbone(norm=True)[0]
+    # independent: conv output means per view (N x C x T x H x W -> C)
+    with torch.no_grad():
+        mean_clean = conv(inputs[:, 0]).mean((0, 2, 3, 4))
+        mean_noise = conv(inputs[:, 1]).mean((0, 2, 3, 4))
+    momentum = 0.1  # BatchNorm3d's default
+    joint = make_model(conv_backbone(norm=True), temporal_size=4)
+    means, running = _bn_statistics(joint, inputs, codes)
+    assert len(means) == 1
+    torch.testing.assert_close(means[0], (mean_clean + mean_noise) / 2)
+    torch.testing.assert_close(running,
+                               momentum * (mean_clean + mean_noise) / 2)
+    apart = make_model(
+        conv_backbone(norm=True), temporal_size=4, batch_views=False)
+    means, running = _bn_statistics(apart, inputs, codes)
+    assert len(means) == 2
+    torch.testing.assert_close(means[0], mean_clean)
+    torch.testing.assert_close(means[1], mean_noise)
+    torch.testing.assert_close(
+        running, (1 - momentum) * momentum * mean_clean +
+        momentum * mean_noise)
+    # train mode: the two readings give different losses
+    joint.train()
+    apart.train()
+    loss_joint = joint(inputs, samples_with(codes), mode='loss')['loss_tw']
+    loss_apart = apart(inputs, samples_with(codes), mode='loss')['loss_tw']
+    assert not torch.allclose(loss_joint, loss_apart)
+    # eval mode, same running statistics: the same features and losses
+    apart.load_state_dict(joint.state_dict())
+    joint.eval()
+    apart.eval()
+    with torch.no_grad():
+        for key in ('loss_tw', 'loss_cw'):
+            torch.testing.assert_close(
+                joint(inputs, samples_with(codes), mode='loss')[key],
+                apart(inputs, samples_with(codes), mode='loss')[key])
+
+
 class TinyPretextHead(nn.Module):
     """Records what it receives; returns one loss and one logged value."""
 
