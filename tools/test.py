@@ -13,7 +13,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 # Importing mmstcr registers its modules and safe checkpoint loading.
-from mmstcr.engine import load_config, merge_test_args, setup_launch
+from mmstcr.engine import (finish_launch, load_config, merge_test_args,
+                           setup_launch)
 
 
 def parse_args():
@@ -47,6 +48,7 @@ def main():
     setup_launch(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()
+    finish_launch()
 
 
 if __name__ == '__main__':

@@ -18,7 +18,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 # Importing mmstcr registers its modules and safe checkpoint loading.
-from mmstcr.engine import load_config, merge_train_args, setup_launch
+from mmstcr.engine import (finish_launch, load_config, merge_train_args,
+                           setup_launch)
 
 
 def parse_args(argv=None):
@@ -84,6 +85,7 @@ def main(argv=None):
     setup_launch(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
+    finish_launch()
 
 
 if __name__ == '__main__':

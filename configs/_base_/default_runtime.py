@@ -34,7 +34,11 @@ default_hooks = dict(
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
+    dist_cfg=dict(backend='nccl'),
+    # On a machine without a GPU, tools/train.py and tools/test.py keep
+    # large tensors in glibc's heap instead of mmap-ing every one ('tuned');
+    # 'default' leaves glibc alone (docs/performance.md).
+    cpu_malloc='tuned')
 # Models are built with BN3d; in distributed runs MMEngine's Runner converts
 # every BN layer to torch SyncBatchNorm.
 sync_bn = 'torch'

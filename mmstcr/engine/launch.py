@@ -16,10 +16,15 @@ written for GPUs run on a machine without one (docs/install.md, item 6):
   training runs in float32. bfloat16 CPU autocast was tried and rejected:
   MMAction2's heads turn the logits into numpy arrays for their top-k
   accuracy (``BaseHead.loss_by_feat``), numpy has no bfloat16, and training
-  fails on its first iteration.
+  fails on its first iteration;
+- glibc's allocator serves large tensors from its heap and keeps them for
+  the next step, instead of an mmap (and its page faults) per tensor above
+  32 MiB (``env_cfg.cpu_malloc='tuned'``, the default; ``'default'`` leaves
+  glibc alone; :func:`mmstcr.utils.tune_malloc`, docs/performance.md).
 
 It logs one warning line naming what it changed. With a GPU it changes
-nothing.
+nothing. ``finish_launch``, called after a run that ended without an error,
+destroys the process group (gloo or NCCL) before the interpreter exits.
 
 Both merges also turn ``persistent_workers`` off in every data loader with
 ``num_workers=0`` (PyTorch refuses the pair), see
@@ -43,7 +48,7 @@ from mmengine.dist import get_rank
 from mmengine.logging import print_log
 from torch.nn.parallel import DistributedDataParallel
 
-from mmstcr.utils import check_checkpoint_path
+from mmstcr.utils import MALLOC_MODES, check_checkpoint_path, tune_malloc
 
 
 def load_config(path: str) -> Config:
@@ -277,11 +282,20 @@ def init_cpu_dist(launcher: str, dist_cfg: dict) -> None:
 
 def setup_launch(cfg: Config) -> None:
     """Ready ``cfg`` and the process group for ``Runner.from_cfg(cfg)``:
-    on a machine without a GPU, :func:`adapt_cfg_to_cpu`, init gloo for a
-    distributed launcher, and log the changes once."""
+    on a machine without a GPU, :func:`adapt_cfg_to_cpu`, glibc's allocator
+    tuned for large tensors (``env_cfg.cpu_malloc``, 'tuned' by default:
+    :func:`mmstcr.utils.tune_malloc`), init gloo for a distributed
+    launcher, and log the changes once."""
+    cpu_malloc = cfg.get('env_cfg', {}).get('cpu_malloc', 'tuned')
+    if cpu_malloc not in MALLOC_MODES:
+        raise ValueError(f'env_cfg.cpu_malloc must be one of {MALLOC_MODES}; '
+                         f'got {cpu_malloc!r}')
     if get_device() != 'cpu':
         return
     changes = adapt_cfg_to_cpu(cfg)
+    if cpu_malloc == 'tuned' and tune_malloc():
+        changes.append('glibc malloc keeps large tensors in its heap (no '
+                       'mmap per tensor; env_cfg.cpu_malloc)')
     if cfg.get('launcher', 'none') != 'none' and \
             not torch_dist.is_initialized():
         init_cpu_dist(cfg.launcher, cfg.env_cfg.dist_cfg)
@@ -290,3 +304,18 @@ def setup_launch(cfg: Config) -> None:
             'No GPU found, running on CPU: ' + '; '.join(changes),
             logger='current',
             level=logging.WARNING)
+
+
+def finish_launch() -> None:
+    """Destroy the default process group, if any, after a run that
+    finished without an error.
+
+    Call it at the end of a launched script. Without it, gloo's worker
+    threads can still hold work when the interpreter shuts down, and a rank
+    then aborts after its run is done ("terminate called without an active
+    exception", SIGABRT), which fails the launcher. After an error it is
+    not called: the other ranks may still wait in a collective, and the
+    destroy could hang.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.destroy_process_group()

@@ -12,6 +12,8 @@ import pytest
 import torch
 from mmengine import Config
 
+from mmstcr.engine import launch
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STCR = osp.join(REPO, 'configs', 'stcr')
 
@@ -109,6 +111,9 @@ def test_config_trains_through_tools_train(path, make_video_dataset,
         assert done.returncode == 0, done.stdout[-3000:]
     else:
         monkeypatch.chdir(REPO)
+        # in-process: keep this process's allocator and environment as
+        # they are (the subprocess run above tunes its own)
+        monkeypatch.setattr(launch, 'tune_malloc', lambda: False)
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:

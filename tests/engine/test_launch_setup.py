@@ -8,8 +8,9 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
 
-from mmstcr.engine import (adapt_cfg_to_cpu, launch, load_config,
-                           merge_test_args, merge_train_args, setup_launch)
+from mmstcr.engine import (adapt_cfg_to_cpu, finish_launch, launch,
+                           load_config, merge_test_args, merge_train_args,
+                           setup_launch)
 
 TINY_CONFIG = osp.join(
     osp.dirname(osp.dirname(__file__)), 'data', 'configs',
@@ -225,18 +226,52 @@ def test_setup_launch_inits_gloo_and_logs_one_line(cfg, monkeypatch,
     logged = []
     monkeypatch.setattr(launch, 'print_log',
                         lambda msg, **kwargs: logged.append(msg))
+    monkeypatch.setattr(launch, 'tune_malloc', lambda: True)
     cfg.launcher = 'pytorch'
     cfg.env_cfg.dist_cfg.timeout = 60
     try:
         setup_launch(cfg)
         assert torch_dist.is_initialized()
         assert torch_dist.get_backend() == 'gloo'
+        finish_launch()
+        assert not torch_dist.is_initialized()
+        finish_launch()  # nothing left to destroy: a no-op
     finally:
         if torch_dist.is_initialized():
             torch_dist.destroy_process_group()
     assert len(logged) == 1
     assert logged[0].startswith('No GPU found, running on CPU: ')
     assert 'gloo' in logged[0] and 'sync_bn' in logged[0]
+    assert 'glibc malloc' in logged[0]
+
+
+@pytest.mark.parametrize('mode,called', [(None, True), ('tuned', True),
+                                         ('default', False)])
+def test_setup_launch_tunes_malloc_on_cpu(cfg, monkeypatch, mode, called):
+    calls, logged = [], []
+    monkeypatch.setattr(launch, 'get_device', lambda: 'cpu')
+    monkeypatch.setattr(launch, 'tune_malloc', lambda: calls.append(1) or 1)
+    monkeypatch.setattr(launch, 'print_log',
+                        lambda msg, **kwargs: logged.append(msg))
+    cfg.launcher = 'none'
+    if mode is None:
+        cfg.env_cfg.pop('cpu_malloc', None)  # a config without the key
+    else:
+        cfg.env_cfg.cpu_malloc = mode
+    setup_launch(cfg)
+    assert len(calls) == int(called)
+    assert any('glibc malloc' in m for m in logged) == called
+
+
+@pytest.mark.parametrize('device', ['cpu', 'cuda'])
+def test_setup_launch_names_a_bad_cpu_malloc(cfg, monkeypatch, device):
+    monkeypatch.setattr(launch, 'get_device', lambda: device)
+    monkeypatch.setattr(launch, 'tune_malloc', lambda: pytest.fail('tuned'))
+    cfg.env_cfg.cpu_malloc = 'jemalloc'
+    with pytest.raises(ValueError,
+                       match=r"env_cfg.cpu_malloc must be one of \('tuned', "
+                       r"'default'\); got 'jemalloc'"):
+        setup_launch(cfg)
 
 
 def test_slurm_and_mpi_environments(monkeypatch):

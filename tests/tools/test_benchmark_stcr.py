@@ -10,6 +10,8 @@ import json
 import math
 import os.path as osp
 
+from mmstcr.utils.malloc import is_glibc
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark_stcr.py')
 
@@ -34,6 +36,9 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
     assert result.returncode == 0, result.stdout[-4000:]
     res = json.loads(out.read_text())
     assert res['machine']['threads'] == 1
+    # the allocator as tools/train.py sets it on a CPU, by default
+    assert res['machine']['malloc'] == ('tuned' if is_glibc() else
+                                        'default (not glibc)')
     assert res['machine']['nproc'] >= 1 and len(res['machine']['loadavg'])
     assert {'pipeline', 'step', 'memory', 'dataloader', 'ddp',
             'scaling'} <= set(res)
@@ -66,12 +71,12 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
     assert first.startswith('Machine: nproc ')
     m = res['machine']
     for part in (f"nproc {m['nproc']}", m['cpu'], f"torch {m['torch']}",
-                 '1 intra-op thread(s)',
+                 '1 intra-op thread(s)', f"glibc malloc {m['malloc']}",
                  f"1-minute load average {m['loadavg'][0]:.2f}"):
         assert part in first, (part, first)
     for header in ('| video | STCR ms | MMAction2 ms |',
-                   '| backbone | STCR s | 2 x Recognizer3D s | ratio (min-max) '
-                   '| STCR, one pass per view s |',
+                   '| backbone | STCR s | 2 x Recognizer3D s | '
+                   'ratio (min-max) | STCR, one pass per view s |',
                    '| backbone | STCR tensors MB | Recognizer3D (2x batch) '
                    'tensors MB | ratio (min-max) | STCR RSS MB |',
                    '| num_workers | clips/s | bottleneck |',
@@ -91,11 +96,12 @@ def test_only_runs_a_subset_and_out_md_goes_where_asked(run_command,
     out_md = tmp_path / 'tables' / 'readme.md'
     out_md.parent.mkdir()
     result = run_command(
-        ['python', TOOL, '--quick', '--only', 'pipeline', '--out-md',
-         out_md], env=dict(OMP_NUM_THREADS='1'))
+        ['python', TOOL, '--quick', '--only', 'pipeline', '--malloc',
+         'default', '--out-md', out_md], env=dict(OMP_NUM_THREADS='1'))
     assert result.returncode == 0, result.stdout[-4000:]
     md = out_md.read_text()
     assert md.startswith('Machine: ') and '| video | STCR ms' in md
+    assert 'glibc malloc default,' in md.splitlines()[0]
     assert '| backbone |' not in md and 'DDP on CPU' not in md
 
 

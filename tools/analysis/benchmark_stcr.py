@@ -30,7 +30,9 @@ under a line naming the machine (nproc, CPU model, torch, threads, load
 average at start) and written to ``--out-md`` (by default next to
 ``--out-json``, with ``.md``), ready for the README. Intra-op threads:
 ``--threads`` (default 1, for reproducible numbers on a shared machine).
-The method is in docs/performance.md.
+``--malloc tuned`` (the default) sets glibc's allocator as ``tools/train.py``
+does on a CPU, for this process and its subprocesses; ``--malloc default``
+leaves glibc alone. The method is in docs/performance.md.
 """
 import argparse
 import json
@@ -60,6 +62,11 @@ def parse_args(argv=None):
                         help='per-view batch of the step tables')
     parser.add_argument('--quick', action='store_true',
                         help='tiny sizes and repeat counts (a smoke run)')
+    parser.add_argument('--malloc', choices=('tuned', 'default'),
+                        default='tuned',
+                        help="glibc's allocator: 'tuned' as tools/train.py "
+                        "sets it on CPU (env_cfg.cpu_malloc), or glibc's "
+                        'default (docs/performance.md)')
     parser.add_argument('--out-json')
     parser.add_argument('--out-md', help='write the tables as Markdown here '
                         '(default with --out-json: the same path, .md)')
@@ -81,7 +88,7 @@ def parse_args(argv=None):
     return args
 
 
-def machine(threads: int) -> dict:
+def machine(threads: int, malloc: str = 'default') -> dict:
     import torch
     model = ''
     try:
@@ -97,13 +104,14 @@ def machine(threads: int) -> dict:
     return dict(nproc=nproc, cpu=model or platform.processor(),
                 torch=torch.__version__, threads=threads,
                 python=platform.python_version(),
-                loadavg=os.getloadavg())
+                loadavg=os.getloadavg(), malloc=malloc)
 
 
 def machine_line(m: dict) -> str:
     """One line naming the machine the tables were measured on."""
     return (f"Machine: nproc {m['nproc']}, {m['cpu'] or 'unknown CPU'}, "
             f"torch {m['torch']}, {m['threads']} intra-op thread(s), "
+            f"glibc malloc {m.get('malloc', 'default')}, "
             f"1-minute load average {m['loadavg'][0]:.2f} at start.")
 
 
@@ -226,8 +234,12 @@ def main(argv=None):
         base, batch, frames, size, threads = (int(n) for n in nums)
         print(json.dumps(speed.memory_worker(kind, arch, base, batch, frames,
                                              size, threads)))
-        return
-    res = dict(machine=machine(args.threads),
+        return  # the allocator: as the parent set it in the environment
+    malloc = 'default'
+    if args.malloc == 'tuned':
+        from mmstcr.utils import tune_malloc
+        malloc = 'tuned' if tune_malloc() else 'default (not glibc)'
+    res = dict(machine=machine(args.threads, malloc),
                command=' '.join(sys.argv))
     with tempfile.TemporaryDirectory() as tmp:
         if args.videos:
