@@ -17,10 +17,13 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # In a fresh process: allocate and free a 64 MiB torch tensor before and
 # after tune_malloc, reading mmapped bytes (hblkhd) and heap bytes (arena).
 PROBE = r'''
-import ctypes, json, os, sys
-sys.path.insert(0, sys.argv[1])
+import ctypes, importlib.util, json, os, sys
 import torch
-from mmstcr.utils import tune_malloc
+# the module alone, without mmstcr's imports (MMAction2 and the rest)
+spec = importlib.util.spec_from_file_location('malloc', sys.argv[1])
+malloc = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(malloc)
+tune_malloc = malloc.tune_malloc
 
 class MallInfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in (
@@ -67,7 +70,8 @@ def _has_mallinfo2():
                     reason='needs glibc >= 2.33 (mallinfo2)')
 def test_large_tensors_come_from_the_heap_and_stay_there():
     done = subprocess.run(
-        [sys.executable, '-c', PROBE, REPO_ROOT],
+        [sys.executable, '-c', PROBE,
+         osp.join(REPO_ROOT, 'mmstcr', 'utils', 'malloc.py')],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={k: v for k, v in os.environ.items()
              if not k.startswith('MALLOC_')}, timeout=120, check=True)
