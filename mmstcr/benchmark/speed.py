@@ -114,36 +114,64 @@ def _with(pipeline, clip_len=None, crop=None):
     return out
 
 
-def _timed_run(transforms, path: str) -> Dict[str, float]:
+def _timed_run(transforms, path: str, seed: int):
+    """One clip through ``transforms`` from NumPy seed ``seed``; returns
+    the seconds per step (and their total) and the decoded frame
+    indices."""
+    np.random.seed(seed)
     results = dict(filename=path, start_index=0, modality='RGB')
     steps = dict.fromkeys(STEPS, 0.0)
+    frames = None
     for transform in transforms:
         start = time.perf_counter()
         results = transform(results)
         steps[STEP_OF[type(transform).__name__]] += \
             time.perf_counter() - start
+        if frames is None and 'frame_inds' in results:
+            frames = np.array(results['frame_inds'])
     steps['total'] = sum(steps.values())
-    return steps
+    return steps, frames
+
+
+def _paired_round(stcr, mma, path: str, seed: int, stcr_first: bool):
+    """Both pipelines on the same clip of ``path``: each starts from NumPy
+    seed ``seed``, so ``SampleFrames`` (their first draw) picks the same
+    frames, and the decode, which depends on where the clip lies between
+    key frames, is the same work; ``stcr_first`` sets the order."""
+    order = (stcr, mma) if stcr_first else (mma, stcr)
+    (a, fa), (b, fb) = (_timed_run(t, path, seed) for t in order)
+    same = fa is not None and fb is not None and np.array_equal(fa, fb)
+    return (a, b, same) if stcr_first else (b, a, same)
 
 
 def pipeline_table(videos: Sequence[str], repeats: int, clip_len=None,
                    crop=None) -> Dict:
     """Per video, per-clip time of the STCR and the MMAction2 pipeline,
-    interleaved clip by clip; per-video medians, their ratio, geomean."""
+    interleaved clip by clip and paired (the same frames for both, the
+    order alternating by round); per-video medians, their ratio, geomean.
+    ``frames_paired`` is the fraction of rounds in which both pipelines
+    decoded the same frame indices (1.0 unless a pipeline's sampler
+    changes)."""
     from mmaction.registry import TRANSFORMS
     _scope()
     stcr = [TRANSFORMS.build(c) for c in _with(STCR_PIPELINE, clip_len, crop)]
     mma = [TRANSFORMS.build(c) for c in _with(MMACTION_PIPELINE, clip_len,
                                                crop)]
     rows = []
+    seeds = np.random.default_rng(0)
     for path in videos:
-        for _ in range(2):  # warm-up: file cache, first use of the kernels
-            _timed_run(stcr, path)
-            _timed_run(mma, path)
+        for i in range(2):  # warm-up: file cache, first use of the kernels
+            _paired_round(stcr, mma, path, int(seeds.integers(2**31)),
+                          i % 2 == 0)
         runs = dict(stcr=[], mma=[])
-        for _ in range(repeats):
-            runs['stcr'].append(_timed_run(stcr, path))
-            runs['mma'].append(_timed_run(mma, path))
+        paired = 0
+        for i in range(repeats):
+            a, b, same = _paired_round(stcr, mma, path,
+                                       int(seeds.integers(2**31)),
+                                       i % 2 == 0)
+            runs['stcr'].append(a)
+            runs['mma'].append(b)
+            paired += same
         med = {k: {s: statistics.median(r[s] for r in v)
                    for s in STEPS + ('total', )}
                for k, v in runs.items()}
@@ -155,6 +183,7 @@ def pipeline_table(videos: Sequence[str], repeats: int, clip_len=None,
             mma_ms={k: v * 1e3 for k, v in med['mma'].items()},
             ratio=med['stcr']['total'] / med['mma']['total'],
             ratio_spread=spread(ratios),
+            frames_paired=paired / repeats,
             stt_mixup_share=(med['stcr']['flip/STT'] + med['stcr']['mixup'])
             / med['stcr']['total']))
     return dict(

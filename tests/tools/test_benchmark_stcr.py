@@ -50,6 +50,7 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
                                        'flip/STT', 'mixup', 'pack', 'total'}
         assert row['stcr_ms']['decode'] > 0 and row['mma_ms']['mixup'] == 0
         assert 0 < row['stt_mixup_share'] < 1
+        assert row['frames_paired'] == 1.0  # the same frames, every round
         spread = row['ratio_spread']
         assert spread['min'] <= spread['median'] <= spread['max']
     assert _sane(pipe['geomean_ratio'])
