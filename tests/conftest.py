@@ -31,6 +31,14 @@ returns the ``CompletedProcess`` with stdout and stderr together in
 ``.stdout``. ``free_port()`` gives a TCP port free on 127.0.0.1 (for
 ``PORT``/``MASTER_PORT``).
 
+Parallel runs
+-------------
+With pytest-xdist (``python -m pytest tests -n 2 --dist loadfile``, the
+README's command), each worker and every process it starts get
+``cpu_count // workers`` intra-op threads (``OMP_NUM_THREADS``), and
+``loadfile`` keeps each test file on one worker, so that module-scoped
+fixtures (a trained checkpoint, ...) are built once.
+
 Garbage collection
 ------------------
 After collection, everything the test modules imported (torch, MMAction2's
@@ -53,6 +61,18 @@ import numpy as np
 import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (``-n N``), give each worker and the processes it
+    starts an equal share of the cores, so that N workers do not each run
+    torch's (and OpenMP's) default of one thread per core."""
+    workers = os.environ.get('PYTEST_XDIST_WORKER_COUNT')
+    if workers:
+        threads = max(1, (os.cpu_count() or 1) // int(workers))
+        os.environ.setdefault('OMP_NUM_THREADS', str(threads))
+        import torch
+        torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
 
 
 def pytest_collection_finish(session):
