@@ -50,6 +50,8 @@ STEP_OF = dict(DecordInit='decode', SampleFrames='decode',
                FormatShape='pack', PackActionInputs='pack',
                PackSTCRInputs='pack')
 STEPS = ('decode', 'resize', 'crops', 'flip/STT', 'mixup', 'pack')
+#: the steps after the resize, whose work is per pixel of the output views
+OWN_STEPS = ('crops', 'flip/STT', 'mixup', 'pack')
 
 #: default videos: (name, height, width, frames); UCF101 is 320x240, 25 fps
 DEFAULT_VIDEOS = (('ucf-like_320x240', 240, 320, 100),
@@ -197,7 +199,9 @@ def scaling_table(videos: Sequence[str], repeats: int,
                   clip_lens=(8, 16, 32), crops=(56, 112)) -> Dict:
     """STCR per-clip pipeline time (and ratio to MMAction2's) against clip
     length and crop; the exponent of a least-squares fit of log time on
-    log clip length (per crop) and on log crop (per clip length)."""
+    log clip length (per crop) and on log crop (per clip length), for the
+    whole pipeline and for STCR's own steps after the resize (crops, STT,
+    mixup, pack: ``own_ms``), whose work is per output pixel."""
     rows = []
     for clip_len in clip_lens:
         for crop in crops:
@@ -205,6 +209,7 @@ def scaling_table(videos: Sequence[str], repeats: int,
             row = table['rows'][0]
             rows.append(dict(clip_len=clip_len, crop=crop,
                              stcr_ms=row['stcr_ms']['total'],
+                             own_ms=sum(row['stcr_ms'][k] for k in OWN_STEPS),
                              mma_ms=row['mma_ms']['total'],
                              ratio=row['ratio']))
 
@@ -212,14 +217,20 @@ def scaling_table(videos: Sequence[str], repeats: int,
         lx, ly = np.log(xs), np.log(ys)
         return float(np.polyfit(lx, ly, 1)[0])
 
-    exp_len = {c: slope([r['clip_len'] for r in rows if r['crop'] == c],
-                        [r['stcr_ms'] for r in rows if r['crop'] == c])
-               for c in crops}
-    exp_crop = {t: slope([r['crop'] for r in rows if r['clip_len'] == t],
-                         [r['stcr_ms'] for r in rows if r['clip_len'] == t])
-                for t in clip_lens}
+    def exponents(key):
+        in_len = {c: slope([r['clip_len'] for r in rows if r['crop'] == c],
+                           [r[key] for r in rows if r['crop'] == c])
+                  for c in crops}
+        in_crop = {t: slope([r['crop'] for r in rows if r['clip_len'] == t],
+                            [r[key] for r in rows if r['clip_len'] == t])
+                   for t in clip_lens}
+        return in_len, in_crop
+
+    exp_len, exp_crop = exponents('stcr_ms')
+    own_len, own_crop = exponents('own_ms')
     return dict(rows=rows, video=osp.basename(videos[0]),
-                exponent_clip_len=exp_len, exponent_crop=exp_crop)
+                exponent_clip_len=exp_len, exponent_crop=exp_crop,
+                own_exponent_clip_len=own_len, own_exponent_crop=own_crop)
 
 
 # ---------------------------------------------------------------- models

@@ -64,7 +64,12 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
     assert all(r['bottleneck'] in ('data', 'model')
                for r in res['dataloader']['rows'])
     assert _sane(res['ddp']['ratio'])
-    assert len(res['scaling']['rows']) == 6
+    scaling = res['scaling']
+    assert len(scaling['rows']) == 6
+    assert all(0 < r['own_ms'] < r['stcr_ms'] for r in scaling['rows'])
+    for key in ('exponent_clip_len', 'own_exponent_clip_len'):
+        assert set(scaling[key]) == {'16', '32'} or \
+            set(scaling[key]) == {16, 32}
 
     # the Markdown file: next to the JSON by default, the printed tables
     md = (tmp_path / 'speed.md').read_text()
@@ -81,7 +86,8 @@ def test_quick_run_writes_all_tables_as_json_and_markdown(
                    '| backbone | STCR tensors MB | Recognizer3D (2x batch) '
                    'tensors MB | ratio (min-max) | STCR RSS MB |',
                    '| num_workers | clips/s | bottleneck |',
-                   '| clip length | crop | STCR ms | MMAction2 ms |'):
+                   '| clip length | crop | STCR ms | STCR crops + STT + '
+                   'mixup + pack ms | MMAction2 ms |'):
         assert header in md, header
     assert 'geometric mean ratio' in md and 'DDP on CPU (gloo)' in md
     assert '| c3d |' in md
