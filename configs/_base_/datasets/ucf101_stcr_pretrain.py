@@ -32,6 +32,12 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     pin_memory=True,  # GPU runs; PyTorch only warns without a GPU
+    # Each GPU drops its last incomplete batch (docs/method.md, decision 17):
+    # UCF101 split 1 (9,537 videos) would otherwise end every epoch with a
+    # batch of 1 clip per GPU, whose batch-norm statistics come from that
+    # one clip and its noise view. The shuffle changes every epoch, so no
+    # video is left out for good.
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

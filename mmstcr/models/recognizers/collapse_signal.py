@@ -16,15 +16,19 @@ def collapse_signal(desc: torch.Tensor) -> Dict[str, torch.Tensor]:
     ``feat_std`` is their standard deviation over the batch (unbiased),
     averaged over the ``D`` dimensions, and ``feat_std_ratio = feat_std *
     sqrt(D)``: near 1 for descriptors spread over the sphere, 0 for
-    collapsed ones. Both are NaN for a batch of one clip.
+    collapsed ones.
+
+    A spread over the batch needs two clips. For a batch of one clip (the
+    last, partial batch of an epoch; one clip per GPU) the dict is empty:
+    the signal is omitted for that iteration rather than logged as NaN,
+    which the NaN guard (``FiniteLossHook``) would take for divergence
+    (docs/method.md, decision 17).
     """
+    if desc.size(0) < 2:
+        return {}
     flat = F.normalize(desc.flatten(1).float(), dim=1)  # N x D
-    dim = flat.size(1)
-    if flat.size(0) < 2:
-        std = flat.new_tensor(float('nan'))
-    else:
-        std = flat.std(dim=0).mean()  # unbiased over the batch
-    return dict(feat_std=std, feat_std_ratio=std * math.sqrt(dim))
+    std = flat.std(dim=0).mean()  # unbiased over the batch
+    return dict(feat_std=std, feat_std_ratio=std * math.sqrt(flat.size(1)))
 
 
 def default_stage_names(backbone: nn.Module) -> List[str]:
@@ -74,15 +78,17 @@ class StageProbe:
     def signals(self, clean: Optional[slice]) -> Dict[str, torch.Tensor]:
         """``feat_std_ratio/<stage>`` of the clean clips of the kept
         descriptors (``clean`` indexes them along the batch; all clips if
-        None); then forget them."""
+        None); then forget them. Empty for a batch of one clip, as
+        :func:`collapse_signal`."""
         out = {}
         for name in self.stage_names:
             desc = self._descs.get(name)  # M x C x T
             if desc is None:
                 continue
             picked = desc if clean is None else desc[clean]
-            out[f'feat_std_ratio/{name}'] = collapse_signal(
-                picked)['feat_std_ratio']
+            signal = collapse_signal(picked)
+            if signal:
+                out[f'feat_std_ratio/{name}'] = signal['feat_std_ratio']
         self._descs.clear()
         return out
 

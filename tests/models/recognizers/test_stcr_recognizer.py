@@ -172,9 +172,31 @@ def test_collapse_signal_hand_computed():
     signal = STCRRecognizer.collapse_signal(desc)
     assert signal['feat_std'].item() == pytest.approx(math.sqrt(0.02))
     assert signal['feat_std_ratio'].item() == pytest.approx(0.2)
-    # one clip: undefined
-    signal = STCRRecognizer.collapse_signal(torch.ones(1, 2, 2))
-    assert math.isnan(signal['feat_std'].item())
+    # one clip: no spread to measure, so no signal at all (never NaN)
+    assert STCRRecognizer.collapse_signal(torch.ones(1, 2, 2)) == {}
+    assert STCRRecognizer.collapse_signal(torch.ones(0, 2, 2)) == {}
+
+
+def test_one_clip_batch_omits_the_collapse_signals():
+    """A batch of one clip (the last batch of an epoch) trains: finite
+    losses, and the signals that need two clips are left out, for the map
+    and for every probed stage; two clips bring them back."""
+    backbone = nn.Sequential(
+        nn.Conv3d(3, 4, kernel_size=3, padding=1), nn.BatchNorm3d(4),
+        nn.ReLU(), nn.Conv3d(4, 4, kernel_size=3, padding=1), nn.ReLU())
+    model = make_model(backbone, temporal_size=4, probe_stages=['1', '3'])
+    model.train()
+    torch.manual_seed(3)
+    one = model(torch.randn(1, 2, 3, 4, 6, 6), samples_with([(2, 1)]),
+                mode='loss')
+    assert set(one) == {'loss_tw', 'loss_cw'}
+    assert all(torch.isfinite(v) for v in one.values())
+    assert one['loss_tw'].item() > 0  # the two views still differ
+    two = model(torch.randn(2, 2, 3, 4, 6, 6), samples_with([(2, 1)] * 2),
+                mode='loss')
+    assert set(two) == {'loss_tw', 'loss_cw', 'feat_std', 'feat_std_ratio',
+                        'feat_std_ratio/1', 'feat_std_ratio/3'}
+    assert all(torch.isfinite(v) for v in two.values())
 
 
 def test_feat_std_in_loss_dict():
