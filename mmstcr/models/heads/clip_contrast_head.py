@@ -1,6 +1,6 @@
 """Contrast two clips of each video against the other videos of the batch:
 a contrastive baseline in the spirit of CVRL (Qian et al., CVPR 2021), an
-addition of this project (docs/method.md, decision 17)."""
+addition of this project (docs/method.md, decision 18)."""
 from typing import Dict, List, Optional, Union
 
 import torch

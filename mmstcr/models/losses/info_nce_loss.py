@@ -1,6 +1,6 @@
 """InfoNCE between two embeddings of each video, the other videos of the
 batch as negatives: the contrastive loss of CVRL (Qian et al., CVPR 2021),
-an addition of this project (docs/method.md, decision 17)."""
+an addition of this project (docs/method.md, decision 18)."""
 import math
 import numbers
 

@@ -1,0 +1,25 @@
+# Proxy benchmark: the contrastive baseline alone, in the spirit of CVRL
+# (Qian et al., CVPR 2021), the baseline of
+# r3d-tiny_motion_stcr_pretrain_infonce.py: the same 2-clip tuples, flips,
+# crops and head, no STCR loss (consistency=False: only the clean clips go
+# through the network), no STT or mixup on the unused second view.
+# L = L_nce. Not in the paper: an addition of this project (docs/method.md,
+# decision 18).
+_base_ = ['./r3d-tiny_motion_stcr_pretrain_infonce.py']
+
+model = dict(consistency=False)
+# The clip's flip, its crops, and the identity STT on the unused noise view:
+# it records stt_code (0, 0), so the flip's code does not stand as the noise
+# view's.
+no_stt = dict(type='SpatioTemporalTransform', flips=('none', ),
+              rotations=(0, ))
+train_pipeline = _base_.train_pipeline[:-1] + [
+    dict(
+        type='PackClipTuple',
+        clip_pipeline=[
+            _base_.clip_flip,
+            dict(type='TwoViewRandomCrop', size=56), no_stt,
+            dict(type='PackSTCRInputs')
+        ])
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
