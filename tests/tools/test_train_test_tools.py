@@ -2,6 +2,7 @@
 and MMAction2's own tools/train.py on a config that imports mmstcr."""
 import os
 import os.path as osp
+import pickle
 import re
 import shutil
 
@@ -63,6 +64,28 @@ def test_train_writes_checkpoints(trained):
     assert all('glibc malloc' in line for line in lines)
 
 
+def _predict_in_process(checkpoint, data):
+    """``N x num_classes`` test scores of ``checkpoint``'s model on the
+    tiny test list, computed in this process (no runner, no tool)."""
+    from mmaction.registry import DATASETS, MODELS
+    from mmaction.utils import register_all_modules
+    from mmengine import Config
+    from mmengine.dataset import pseudo_collate
+    register_all_modules()
+    cfg = Config.fromfile(TINY_CONFIG)
+    cfg.merge_from_dict(data.cfg_options(['test']))
+    model = MODELS.build(cfg.model)
+    model.load_state_dict(
+        torch.load(checkpoint, weights_only=True)['state_dict'])
+    model.eval()
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    with torch.no_grad():
+        batch = model.data_preprocessor(
+            pseudo_collate([dataset[i] for i in range(len(dataset))]), False)
+        samples = model(**batch, mode='predict')
+    return torch.stack([s.pred_scores.item for s in samples])
+
+
 def test_test_evaluates_and_dumps(trained, tiny_video_dataset, run_command,
                                   tmp_path):
     work_dir, _ = trained
@@ -73,8 +96,27 @@ def test_test_evaluates_and_dumps(trained, tiny_video_dataset, run_command,
             '--work-dir', tmp_path, '--dump', dump, '--cfg-options',
             *tiny_video_dataset.cli_cfg_options(['test'])
         ]))
-    assert re.search(r'Epoch\(test\) \[3/3\] +acc/top1: ', output)
-    assert dump.is_file()
+    top1 = float(
+        re.search(r'Epoch\(test\) \[3/3\] +acc/top1: ([0-9.]+)',
+                  output).group(1))
+    # The dump holds one prediction per test video, in list order: class
+    # probabilities (average_clips='prob') and the list's label; its top-1
+    # is the one printed.
+    with open(dump, 'rb') as f:
+        results = pickle.load(f)
+    data = tiny_video_dataset
+    assert len(results) == data.num_videos
+    assert [int(r['gt_labels']['item']) for r in results] == list(data.labels)
+    scores = torch.stack([r['pred_scores']['item'] for r in results])
+    assert scores.shape == (data.num_videos, data.num_classes)
+    torch.testing.assert_close(scores.sum(1), torch.ones(data.num_videos))
+    # the same scores, computed here from the checkpoint and the test list
+    torch.testing.assert_close(
+        scores, _predict_in_process(work_dir / 'epoch_2.pth', data))
+    predicted = [int(r['pred_labels']['item']) for r in results]
+    assert predicted == scores.argmax(1).tolist()
+    correct = sum(p == label for p, label in zip(predicted, data.labels))
+    assert top1 == pytest.approx(correct / data.num_videos, abs=1e-4)
 
 
 def test_resume_without_a_path_resumes_from_the_latest(
