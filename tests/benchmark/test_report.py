@@ -1,7 +1,7 @@
 """The proxy benchmark's pieces that need no training: the labelled subset,
 the result collection, the table and the chart."""
 import json
-import os.path as osp
+from statistics import stdev
 
 import pytest
 
@@ -57,12 +57,49 @@ def test_collect_and_table():
     assert best_method(results, 'scratch') == 'vicreg'
 
 
-def test_chart_and_json_names(tmp_path):
+def test_chart_draws_each_methods_mean_std_and_seeds(tmp_path,
+                                                     monkeypatch):
+    """The chart's bars are the per-method means (in percent), its error
+    bars the sample standard deviations and its dots the per-seed values,
+    in the results' method order; the PNG has the figure's size."""
+    from matplotlib.image import imread
+
+    import mmstcr.visualization.bars as bars
+    drawn = []
+    close = bars.plt.close
+    monkeypatch.setattr(bars.plt, 'close',
+                        lambda fig: (drawn.append(fig), close(fig)))
     results = fake_results()
-    out = plot_seed_bars(results, ['top-1', 'kNN', 'R@1'],
-                         str(tmp_path / 'r.png'), title='t')
-    assert osp.getsize(out) > 5000
-    json.dumps(results)  # plain JSON: method -> metric -> per-seed values
+    metrics = ['top-1', 'kNN', 'R@1']
+    out = plot_seed_bars(results, metrics, str(tmp_path / 'r.png'), title='t')
+    (fig, ) = drawn
+    for ax, metric in zip(fig.axes, metrics):
+        assert ax.get_title() == metric
+        assert [t.get_text() for t in ax.get_xticklabels()] == [
+            'scratch', 'vicreg', 'faithful']
+        heights = [patch.get_height() for patch in ax.patches]
+        seeds = [results[m][metric] for m in ('scratch', 'vicreg', 'faithful')]
+        assert heights == pytest.approx([100 * sum(v) / 3 for v in seeds])
+        dots = [c.get_offsets()[:, 1].tolist() for c in ax.collections
+                if c.get_offsets().shape[0] == 3]
+        assert dots == [pytest.approx([100 * x for x in v]) for v in seeds]
+    # error bars: mean ± sample std; scratch's top-1 is 40, 45, 50, so 5
+    from matplotlib.collections import LineCollection
+    segments = [seg for c in fig.axes[0].collections
+                if isinstance(c, LineCollection) for seg in c.get_segments()]
+    assert [seg[1][1] - seg[0][1] for seg in segments] == pytest.approx(
+        [10.0, 2 * stdev([50, 56, 64]), 0.0])
+    image = imread(out)
+    assert image.shape[:2] == (round(3.6 * 110), round((3.2 * 3 + 1) * 110))
+
+
+def test_results_round_trip_through_json():
+    """``{method: {metric: [value per seed]}}`` is plain JSON."""
+    results = fake_results()
+    back = json.loads(json.dumps(results))
+    assert list(back) == list(results)
+    assert back['vicreg']['top-1'] == pytest.approx([0.50, 0.56, 0.64])
+    assert back['scratch']['kNN'] == [0.3, 0.3, 0.3]
 
 
 def test_loss_drop_and_class_count(tmp_path):
