@@ -4,6 +4,7 @@ the losses and the collapse signal, next to MMEngine's ``scalars.json``.
 Also runs with ``num_workers=0`` although the config sets
 ``persistent_workers=True``."""
 import glob
+import json
 import os.path as osp
 
 import pytest
@@ -51,8 +52,22 @@ def test_event_file_holds_losses_and_collapse_signal(tensorboard_run):
 
 
 def test_local_backend_is_kept(tensorboard_run):
+    """MMEngine's scalars.json is still written, and holds the same
+    per-step losses as the TensorBoard event file."""
     work_dir, _ = tensorboard_run
-    assert glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    (scalars, ) = glob.glob(
+        osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+    with open(scalars) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    local = {row['step']: row['loss_tw'] for row in rows if 'loss_tw' in row}
+    assert sorted(local) == [1, 2]
+    (events, ) = glob.glob(
+        osp.join(work_dir, '*', 'vis_data', 'events.out.tfevents.*'))
+    accumulator = EventAccumulator(events)
+    accumulator.Reload()
+    board = {e.step: e.value for e in accumulator.Scalars('loss_tw')}
+    assert board == {step: pytest.approx(value, rel=1e-5)
+                     for step, value in local.items()}
 
 
 def test_num_workers_zero_turns_persistent_workers_off(tensorboard_run):
