@@ -44,7 +44,9 @@ class ClipContrastHead(BaseModule):
         hidden_channels (int): Width of the projector's hidden layer.
             Defaults to 512.
         out_channels (int): Dimension of the embeddings. Defaults to 128.
-        loss (dict or nn.Module): The contrastive loss. Defaults to
+        loss (dict or nn.Module): The contrastive loss, called as
+            ``loss(z_0, z_1)``; its ``logits(z_0, z_1)`` (``B x B``) gives
+            ``nce_acc``. Defaults to
             ``dict(type='InfoNCELoss', temperature=0.1, loss_weight=1.0)``.
         init_cfg (dict or list[dict], optional): Defaults to None.
     """

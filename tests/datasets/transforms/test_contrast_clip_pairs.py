@@ -11,7 +11,6 @@ import os.path as osp
 
 import numpy as np
 import pytest
-import torch
 from mmaction.registry import TRANSFORMS
 from mmengine import Config
 
