@@ -86,11 +86,26 @@ def test_does_nothing_when_not_training(tmp_path):
 
 
 def test_load_outside_training_loads_in_test(tmp_path):
+    """Every backbone tensor, batch-norm statistics included, comes from
+    the checkpoint: the source's are set to values that a fresh Net never
+    has (a fresh BatchNorm1d has weight 1, bias 0, mean 0, var 1, 0
+    batches), so a tensor left unloaded fails its comparison."""
     source = Net()
+    with torch.no_grad():
+        bn = source.backbone[1]
+        bn.weight.copy_(torch.tensor([2., 3., 4., 5.]))
+        bn.bias.copy_(torch.tensor([-1., -2., -3., -4.]))
+        bn.running_mean.copy_(torch.tensor([.5, .6, .7, .8]))
+        bn.running_var.copy_(torch.tensor([1.5, 2.5, 3.5, 4.5]))
+        bn.num_batches_tracked.fill_(7)
     torch.save({'state_dict': source.state_dict()}, tmp_path / 'ckpt.pth')
     hook = STCRPretrainedHook(
         checkpoint=str(tmp_path / 'ckpt.pth'), load_outside_training=True)
     model = Net()
+    head = {k: v.clone() for k, v in model.cls_head.state_dict().items()}
     hook.before_run(SimpleNamespace(model=model, _train_loop=None))
     for key, value in source.backbone.state_dict().items():
         assert torch.equal(model.backbone.state_dict()[key], value), key
+    # the head is not the checkpoint's: left to init_weights
+    for key, value in model.cls_head.state_dict().items():
+        assert torch.equal(value, head[key]), key
