@@ -48,11 +48,26 @@ def test_stops_at_first_non_finite_term_naming_iteration_term_and_lr():
 
 
 def test_enabled_false_turns_it_off():
-    hook = FiniteLossHook(enabled=False)
-    hook.after_train_iter(runner(), 0, outputs=dict(loss=torch.tensor(
-        math.nan)))
-    hook.before_save_checkpoint(
-        runner(), {'state_dict': {'w': torch.tensor([math.nan])}})
+    """The same NaN loss and NaN weights: the enabled hook stops on both,
+    the disabled one returns and leaves the checkpoint as it was."""
+    outputs = dict(loss=torch.tensor(math.nan))
+
+    def checkpoint():
+        return {'state_dict': {'w': torch.tensor([math.nan, 1.])}}
+
+    enabled = FiniteLossHook()
+    with pytest.raises(NonFiniteLossError, match='loss=nan'):
+        enabled.after_train_iter(runner(), 0, outputs=outputs)
+    with pytest.raises(NonFiniteLossError, match="weight 'w' is NaN"):
+        enabled.before_save_checkpoint(runner(), checkpoint())
+    disabled = FiniteLossHook(enabled=False)
+    assert disabled.after_train_iter(runner(), 0, outputs=outputs) is None
+    saved = checkpoint()
+    assert disabled.before_save_checkpoint(runner(), saved) is None
+    assert list(saved) == ['state_dict'] and list(saved['state_dict']) == [
+        'w']
+    torch.testing.assert_close(saved['state_dict']['w'],
+                               torch.tensor([math.nan, 1.]), equal_nan=True)
 
 
 def test_refuses_to_save_non_finite_weights():
