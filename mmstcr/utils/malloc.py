@@ -34,6 +34,18 @@ def is_glibc() -> bool:
     return platform.system() == 'Linux' and platform.libc_ver()[0] == 'glibc'
 
 
+def _mallopt():
+    """The C library's ``mallopt(int, int) -> int``, or None if it has
+    none."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return mallopt
+
+
 def malloc_env(trim_threshold: int = TRIM_THRESHOLD) -> Dict[str, str]:
     """The environment variables that give a new process the same settings
     as :func:`tune_malloc` (glibc reads them at start-up)."""
@@ -58,13 +70,9 @@ def tune_malloc(trim_threshold: int = TRIM_THRESHOLD,
                          f'[0, {TRIM_THRESHOLD}]; got {trim_threshold!r}')
     if not is_glibc():
         return False
-    try:
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    mallopt = _mallopt()
+    if mallopt is None:
         return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
     done = (mallopt(_M_MMAP_MAX, 0) == 1
             and mallopt(_M_TRIM_THRESHOLD, trim_threshold) == 1)
     if done and children:
