@@ -11,15 +11,17 @@ exact inverse.
 
 One code, one pair of ints ``(z1, z2)``: a transform samples it, writes it
 into ``results['stt_code']``, and the model inverts the same code on its
-feature maps. The same functions work on NumPy arrays (frames stacked as
-``T x H x W x C`` in the pipeline) and on torch tensors (features
-``N x C x T x H x W`` in the model); the caller names the axes.
+feature maps. This module is the one definition of the 16 codes: the same
+functions work on NumPy arrays (frames stacked as ``T x H x W x C`` in the
+pipeline) and on torch tensors (clips and features ``N x C x T x H x W``
+on the model's device); the caller names the axes. :func:`apply_stt_frames`
+is the pipeline's form of :func:`apply_stt` on a list of frames, as views.
 
 The inverse undoes the operations in reverse order: first rotate back by
 ``-z2``, then undo the flips. A left-right flip and a 90-degree rotation do
 not commute, so the order matters (the authors' public code gets it wrong).
 """
-from typing import Sequence, Tuple, Union
+from typing import List, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -74,6 +76,26 @@ def _rot90(x: ArrayLike, k: int, h_axis: int, w_axis: int) -> ArrayLike:
     return np.rot90(x, k, axes=(h_axis, w_axis))
 
 
+# Counter-clockwise quarter turns of an ``H x W x C`` frame by basic slicing
+# (views, no copy), equal to ``np.rot90(frame, k, axes=(0, 1))``: k=1 flips
+# the transposed frame's rows, k=3 transposes the row-flipped frame.
+_QUARTER_TURN_VIEWS = (
+    lambda f: f,
+    lambda f: f.swapaxes(0, 1)[::-1],
+    lambda f: f[::-1, ::-1],
+    lambda f: f[::-1].swapaxes(0, 1),
+)
+
+
+def stt_codes(flips: Sequence[str],
+              rotations: Sequence[int]) -> Tuple[Tuple[int, ...],
+                                                 Tuple[int, ...]]:
+    """Flip names and rotations in degrees -> their codes ``(z1s, z2s)``;
+    raises ``ValueError`` naming an unknown one."""
+    return (tuple(flip_code(f) for f in flips),
+            tuple(rotation_code(r) for r in rotations))
+
+
 def _flips_of(z1: int) -> Tuple[bool, bool]:
     """Return ``(temporal, horizontal)`` for a flip code."""
     return z1 in (2, 3), z1 in (1, 3)
@@ -103,6 +125,26 @@ def apply_stt(x: ArrayLike,
     if z2:
         x = _rot90(x, z2, h_axis, w_axis)
     return x
+
+
+def apply_stt_frames(frames: Sequence[np.ndarray],
+                     code: Sequence[int]) -> List[np.ndarray]:
+    """:func:`apply_stt` on a list of ``T`` frames ``H x W x C``, as views.
+
+    The frame order is reversed for a temporal flip; each frame is flipped
+    left-right, then turned, by basic slicing, which copies nothing (the
+    views ``np.flip`` and ``np.rot90`` return, without their per-call
+    overhead). Equal to ``apply_stt(np.stack(frames), code, 0, 1, 2)``
+    frame by frame for all 16 codes.
+    """
+    z1, z2 = check_code(code)
+    temporal, horizontal = _flips_of(z1)
+    if temporal:
+        frames = frames[::-1]
+    turn = _QUARTER_TURN_VIEWS[z2]
+    if horizontal:  # before the rotation
+        return [turn(frame[:, ::-1]) for frame in frames]
+    return [turn(frame) for frame in frames]
 
 
 def invert_stt(x: ArrayLike,

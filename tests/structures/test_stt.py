@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from mmstcr.structures import (FLIP_MODES, ROTATION_DEGREES, apply_stt,
-                               check_code, flip_code, invert_stt,
-                               invert_stt_batch, rotation_code)
+                               apply_stt_frames, check_code, flip_code,
+                               invert_stt, invert_stt_batch, rotation_code,
+                               stt_codes)
 
 CODES = list(itertools.product(range(4), range(4)))
 
@@ -80,3 +81,25 @@ def test_batch_inverse():
         invert_stt_batch(torch.randn(1, 2, 3, 4, 5), [(0, 1)])
     with pytest.raises(ValueError, match='N x C x T x H x W'):
         invert_stt_batch(torch.randn(2, 3, 4, 4), [(0, 0)] * 2)
+
+
+@pytest.mark.parametrize('code', CODES)
+def test_frame_views_equal_the_array_stt(code):
+    """apply_stt_frames (the pipeline's views) is apply_stt on the stacked
+    clip, frame by frame, and copies nothing."""
+    clip = np.arange(3 * 4 * 4 * 2, dtype=np.uint8).reshape(3, 4, 4, 2)
+    frames = list(clip)
+    views = apply_stt_frames(frames, code)
+    expected = apply_stt(clip, code, t_axis=0, h_axis=1, w_axis=2)
+    assert len(views) == 3
+    for view, frame in zip(views, expected):
+        np.testing.assert_array_equal(view, frame)
+        assert np.shares_memory(view, clip)
+
+
+def test_stt_codes_names_a_bad_choice():
+    assert stt_codes(('none', 'temporal'), (0, 270)) == ((0, 2), (0, 3))
+    with pytest.raises(ValueError, match="'vertical'"):
+        stt_codes(('vertical', ), (0, ))
+    with pytest.raises(ValueError, match='45'):
+        stt_codes(('none', ), (45, ))

@@ -5,20 +5,9 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from mmstcr.structures import (FLIP_MODES, ROTATION_DEGREES, apply_stt,
-                               flip_code, rotation_code)
+from mmstcr.structures import (FLIP_MODES, ROTATION_DEGREES,
+                               apply_stt_frames, stt_codes)
 from .clip_utils import get_frames, video_name
-
-
-# Counter-clockwise quarter turns of an H x W x C frame, as np.rot90(f, k)
-# with axes (0, 1) computes them: k=1 flips the transposed frame's rows,
-# k=3 transposes the row-flipped frame.
-_QUARTER_TURNS = (
-    lambda f: f,
-    lambda f: f.swapaxes(0, 1)[::-1],
-    lambda f: f[::-1, ::-1],
-    lambda f: f[::-1].swapaxes(0, 1),
-)
 
 
 @TRANSFORMS.register_module()
@@ -44,8 +33,8 @@ class SpatioTemporalTransform(BaseTransform):
 
         - <key>: the transformed clip, ``T`` frames (height and width swap
           for odd quarter turns; equal for square frames). The frames are
-          NumPy views of the input (flips and rotations copy nothing; they
-          may have negative strides), read-only if the input was.
+          NumPy views of the input (they may have negative strides),
+          read-only if the input was.
         - stt_code: ``(z1, z2)``, two ints: ``z1`` indexes
           ``FLIP_MODES = ('none', 'horizontal', 'temporal',
           'temporal_horizontal')``, ``z2`` is the number of 90-degree
@@ -71,10 +60,9 @@ class SpatioTemporalTransform(BaseTransform):
         self.rotations = tuple(
             int(r) for r in self._check_choices('rotations', rotations, (
                 int, np.integer)))
-        try:  # flip_code / rotation_code name an unknown flip or rotation
-            self._flip_codes = tuple(flip_code(f) for f in self.flips)
-            self._rotation_codes = tuple(
-                rotation_code(r) for r in self.rotations)
+        try:  # stt_codes names an unknown flip or rotation
+            self._flip_codes, self._rotation_codes = stt_codes(
+                self.flips, self.rotations)
         except ValueError as exc:
             raise ValueError(f'SpatioTemporalTransform: {exc}') from None
         if not isinstance(key, str) or not key:
@@ -116,20 +104,10 @@ class SpatioTemporalTransform(BaseTransform):
     @staticmethod
     def apply_to_frames(frames: Sequence[np.ndarray],
                         code: Tuple[int, int]) -> List[np.ndarray]:
-        """:func:`~mmstcr.structures.apply_stt` on a list of ``H x W x C``
-        frames, as views: the frame order is reversed for a temporal flip,
-        and each frame is flipped left-right and turned by basic slicing,
-        which copies nothing (the same views ``np.flip`` / ``np.rot90``
-        return, without their per-call overhead; the tests check equality
-        with ``apply_stt`` for all 16 codes). The one copy comes later
-        (``IntraVideoMixup`` or ``PackSTCRInputs``)."""
-        z1, z2 = code
-        if z1 in (2, 3):  # temporal
-            frames = frames[::-1]
-        turn = _QUARTER_TURNS[z2]
-        if z1 in (1, 3):  # left-right, before the rotation
-            return [turn(frame[:, ::-1]) for frame in frames]
-        return [turn(frame) for frame in frames]
+        """The STT of ``code`` on a list of ``H x W x C`` frames, as views
+        (:func:`mmstcr.structures.apply_stt_frames`). The one copy comes
+        later (``IntraVideoMixup`` or ``PackSTCRInputs``)."""
+        return apply_stt_frames(frames, code)
 
     def transform(self, results: Dict) -> Dict:
         """Draw an STT code and apply it to ``results[self.key]``.

@@ -9,7 +9,7 @@ from mmaction.utils import SampleList
 
 from mmstcr.datasets.transforms.intra_video_mixup import check_mixup_law
 from mmstcr.structures import (FLIP_MODES, ROTATION_DEGREES, apply_stt,
-                               flip_code, rotation_code)
+                               stt_codes)
 from .video_mix import draw_lambdas
 
 
@@ -64,8 +64,8 @@ class DeviceSTTMixup(nn.Module):
                              f'non-empty lists; got flips={flips!r}, '
                              f'rotations={rotations!r}')
         try:
-            self._flip_codes = tuple(flip_code(f) for f in flips)
-            self._rotation_codes = tuple(rotation_code(r) for r in rotations)
+            self._flip_codes, self._rotation_codes = stt_codes(
+                flips, rotations)
         except ValueError as exc:
             raise ValueError(f'DeviceSTTMixup: {exc}') from None
         check_mixup_law('DeviceSTTMixup', alpha, lambda_law, vtdl_scale)
