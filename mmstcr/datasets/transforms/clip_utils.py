@@ -130,10 +130,9 @@ def write_frames(out: np.ndarray, frames: Sequence[np.ndarray]) -> None:
 
     A row-major frame (e.g. a crop) is copied by NumPy. A flipped or
     rotated view (``np.flip`` / ``np.rot90``) is first made contiguous with
-    OpenCV's ``flip`` / ``transpose``, which run near memory speed, where
-    NumPy's strided copy of the same view is 3-5 times slower than that and
-    15-30 times slower than the copy of a crop (measured in
-    docs/performance.md). The values are the same either way.
+    OpenCV's ``flip`` / ``transpose``, which are faster than NumPy's strided
+    copy of the same view (docs/performance.md, "Views until the one copy at
+    pack time"). The values are the same either way.
     """
     for j, frame in enumerate(frames):
         out[j] = as_row_major(frame)
@@ -245,9 +244,9 @@ def frame_views(clip: np.ndarray) -> List[np.ndarray]:
     """``T x H x W x C`` array -> list of ``T`` frames that are views of it.
 
     No pixel is copied. The frames may have negative strides (``np.flip`` /
-    ``np.rot90`` views); they are copied once, into the float32 pack
-    buffer (by ``IntraVideoMixup``'s blend or by ``PackSTCRInputs``), which
-    is the only copy of a view on the STCR path.
+    ``np.rot90`` views); they are copied once, into the pack buffer (by
+    ``IntraVideoMixup``'s blend or by ``PackSTCRInputs``), which is the
+    only copy of a view on the STCR path.
     """
     return list(clip)
 

@@ -47,8 +47,9 @@ class IntraVideoMixup(BaseTransform):
         out_j = uint8(round((1 - lambda) * x_j + lambda * x_k))
 
     computed by OpenCV's ``addWeighted`` in float32 arithmetic. A pixel is
-    within 0.5 of the real-number blend; rarely (about one in 10^4) it lies
-    on the other side of a .5 from NumPy's float32 blend, never further. The
+    within 0.5 of the real-number blend; where that blend is within float32
+    rounding of a .5, it may round to the other side from NumPy's float32
+    blend, never further (how often: docs/performance.md, "uint8 mixup"). The
     noise view then takes a quarter of the bytes of a float32 one, in the
     pack buffer, the DataLoader's transfer and on the way to the device
     (docs/performance.md, "uint8 mixup"; docs/method.md, decision 15). The

@@ -22,7 +22,7 @@ class TwoViewRandomCrop(BaseTransform):
 
     By default both views are read-only NumPy views of the input frames: no
     pixel is copied here; each view is copied once, when it is written into
-    the float32 pack buffer (by ``PackSTCRInputs``, or for the noise view by
+    the pack buffer (by ``PackSTCRInputs``, or for the noise view by
     ``IntraVideoMixup``'s blend when it runs). The two views overlap in
     memory, so they are marked read-only: a later in-place transform (e.g.
     MMAction2's ``Flip``, which flips frames in place) raises instead of
