@@ -93,11 +93,16 @@ class DeviceSTTMixup(nn.Module):
 
     # ------------------------------------------------------------ applying
     @staticmethod
-    def apply(noise: torch.Tensor, codes: Sequence[Tuple[int, int]],
-              lams: torch.Tensor = None,
-              frames: torch.Tensor = None) -> torch.Tensor:
+    def transform(noise: torch.Tensor,
+                  codes: Sequence[Tuple[int, int]],
+                  lams: torch.Tensor = None,
+                  frames: torch.Tensor = None) -> torch.Tensor:
         """STT, then (if ``lams`` is given) mixup, on ``B x C x T x H x W``
-        noise clips; returns a new float tensor of the same shape."""
+        noise clips; returns a new float tensor of the same shape.
+
+        Not named ``apply``: that would hide ``nn.Module.apply``, which
+        ``model.to(device)`` calls on every submodule.
+        """
         if noise.size(3) != noise.size(4) and any(c[1] % 2 for c in codes):
             raise ValueError(
                 'DeviceSTTMixup: a 90/270-degree STT needs square clips; got '
@@ -133,8 +138,8 @@ class DeviceSTTMixup(nn.Module):
         if data_samples is None or len(data_samples) != batch:
             raise ValueError('DeviceSTTMixup needs one data sample per clip')
         codes, lams, frames = self.sample(batch, num_frames)
-        noise = self.apply(inputs[:, 1], codes,
-                           lams if self.mixup else None, frames)
+        noise = self.transform(inputs[:, 1], codes,
+                               lams if self.mixup else None, frames)
         inputs = torch.stack([inputs[:, 0].to(noise.dtype), noise], dim=1)
         for i, sample in enumerate(data_samples):
             meta = dict(stt_code=codes[i], stt_flip=FLIP_MODES[codes[i][0]],

@@ -32,14 +32,14 @@ def test_equals_the_pipeline_for_all_16_codes():
     lams = torch.linspace(0.05, 0.95, len(CODES), dtype=torch.float64)
     frames = torch.arange(len(CODES)) % 4
     noise = torch.from_numpy(clips).permute(0, 4, 1, 2, 3).float()
-    out = DeviceSTTMixup.apply(noise, CODES, lams, frames)  # B C T H W
+    out = DeviceSTTMixup.transform(noise, CODES, lams, frames)  # B C T H W
     for i, code in enumerate(CODES):
         expected = _pipeline(clips[i], code, float(lams[i]), int(frames[i]))
         np.testing.assert_allclose(
             out[i].permute(1, 2, 3, 0).numpy(), expected, rtol=1e-6,
             atol=1e-4)
     # STT only: exactly the pipeline's flips and rotations
-    out = DeviceSTTMixup.apply(noise, CODES)
+    out = DeviceSTTMixup.transform(noise, CODES)
     for i, code in enumerate(CODES):
         expected = np.stack(
             SpatioTemporalTransform.apply_to_frames(list(clips[i]), code))
@@ -89,6 +89,21 @@ def test_in_the_data_preprocessor_only_in_training():
                 data_samples=[ActionDataSample() for _ in range(2)])
     out = preprocessor(data, training=False)
     torch.testing.assert_close(out['inputs'][:, 1], clip.float())
+
+
+def test_a_preprocessor_holding_it_moves_to_a_device():
+    """``model.to(device)`` (which MMEngine's Runner calls on every model)
+    runs ``nn.Module.apply`` over every submodule, so the transform must not
+    hide it: ``configs/stcr/i3d_ucf101_pretrain_device-aug.py`` could not
+    build a Runner while it did."""
+    preprocessor = MODELS.build(
+        dict(type='STCRDataPreprocessor', format_shape='NCTHW',
+             mean=[0., 0., 0.], std=[1., 1., 1.],
+             batch_transforms=[dict(type='DeviceSTTMixup')]))
+    seen = []
+    preprocessor.apply(lambda module: seen.append(type(module).__name__))
+    assert 'DeviceSTTMixup' in seen
+    assert preprocessor.to('cpu') is preprocessor
 
 
 @pytest.mark.parametrize('kwargs, name', [
