@@ -8,7 +8,8 @@
 # (docs/faults.md): bad_video='fail' stops at the first unreadable video,
 # naming it and its line; 'skip' trains on without it and reports it.
 dataset_type = 'CheckedVideoDataset'
-data_root = 'data/ucf101/videos'
+# The official archive's folder as it unpacks (tools/data/ucf101/README.md)
+data_root = 'data/ucf101/UCF-101'
 split = 1
 ann_file_train = f'data/ucf101/ucf101_train_split_{split}_videos.txt'
 

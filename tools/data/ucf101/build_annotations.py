@@ -3,7 +3,7 @@ checked against the videos on disk (see tools/data/ucf101/README.md).
 
     python tools/data/ucf101/build_annotations.py \
         --split-dir data/ucf101/ucfTrainTestlist \
-        --video-root data/ucf101/videos --out-dir data/ucf101 --workers 2
+        --video-root data/ucf101/UCF-101 --out-dir data/ucf101 --workers 2
 
 Exit status: 0 lists written; 1 some videos missing or unreadable (listed,
 no list written; --drop-invalid writes the lists without them); 2 bad split
