@@ -35,6 +35,8 @@ setup(
     if osp.exists(osp.join(HERE, 'README.md')) else '',
     long_description_content_type='text/markdown',
     license='Apache License 2.0',
+    # mmstcr (the runtime) and mmstcr_tools (the synthetic data generator and
+    # the transfer benchmark, which mmstcr never imports)
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     python_requires='>=3.8',
     install_requires=read_requirements('runtime.txt'),
