@@ -2,7 +2,9 @@
 # Train: 16 frames, stride 4, random 112x112 crop of the short-side-128 frames
 # and horizontal flip (paper, section 4.1.2). Val: one centre clip. Test: 10
 # clips spread evenly over each video, centre crop, predictions averaged
-# (the protocol of the clip order paper, which STCR follows).
+# (the protocol of the clip order paper, which STCR follows). Clip sampling,
+# flip ratio and the resize are readings of the paper: docs/method.md,
+# decisions 20 and 22.
 # MMAction2's VideoDataset with a checked list and a bad-video policy
 # (docs/faults.md): bad_video='fail' stops at the first unreadable video,
 # naming it and its line; 'skip' trains on without it and reports it.
@@ -20,7 +22,7 @@ train_pipeline = [
     dict(type='CheckedDecordInit', **file_client_args),
     dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 128)),
+    dict(type='Resize', scale=(-1, 128)),  # docs/method.md, decision 20
     dict(type='RandomCrop', size=112),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),

@@ -18,7 +18,7 @@ train_pipeline = [
     dict(type='CheckedDecordInit', **file_client_args),
     dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 128)),
+    dict(type='Resize', scale=(-1, 128)),  # docs/method.md, decision 20
     dict(type='TwoViewRandomCrop', size=112),
     dict(
         type='SpatioTemporalTransform',

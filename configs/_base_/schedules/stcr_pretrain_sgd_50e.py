@@ -14,7 +14,11 @@ test_evaluator = None
 
 optim_wrapper = dict(
     type='OptimWrapper',
+    # SGD and momentum 0.9 are not in the paper (docs/method.md,
+    # decision 21)
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
+    # not in the paper: MMAction2's clipping for 3D CNNs (docs/method.md,
+    # decision 19); turn off with --cfg-options optim_wrapper.clip_grad=None
     clip_grad=dict(max_norm=40, norm_type=2))
 param_scheduler = [
     dict(
