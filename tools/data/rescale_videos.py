@@ -2,8 +2,8 @@
 ratio kept, long side rounded to an even number), into the same relative
 layout under another folder. OpenCV only, no ffmpeg binary needed.
 
-    python tools/data/rescale_videos.py data/ucf101/videos \
-        data/ucf101/videos_128 --short-side 128 --workers 2
+    python tools/data/rescale_videos.py data/ucf101/UCF-101 \
+        data/ucf101/UCF-101-128 --short-side 128 --workers 2
 
 Resumable: outputs that already exist and are valid (decord reads them,
 short side as asked) are skipped; each output is written under a hidden
