@@ -205,3 +205,19 @@ def test_a_departure_without_decision_fails(tmp_path):
     rows['momentum']['decision'] = '99'  # no such decision
     with pytest.raises(AssertionError, match="without a decision.*momentum"):
         _check(FINETUNE[0], 'finetune', rows)
+
+
+@pytest.mark.parametrize('path', PRETRAIN + FINETUNE[:2])
+def test_cudnn_benchmark_for_fixed_size_clips(path):
+    """GPU runs search cuDNN's algorithms once per input shape: every
+    training clip has the config's fixed size. The CPU adaptation of the
+    tools leaves the setting alone (it does nothing without CUDA)."""
+    from mmstcr.engine.launch import adapt_cfg_to_cpu
+    cfg = Config.fromfile(osp.join(REPO, path))
+    assert cfg.env_cfg.cudnn_benchmark is True
+    train = cfg.train_dataloader.dataset.pipeline
+    assert _crop(train)[1] == 112 and _step(train, 'SampleFrames')[
+        'clip_len'] == 16
+    notes = adapt_cfg_to_cpu(cfg)
+    assert not any('cudnn' in note for note in notes)
+    assert cfg.env_cfg.cudnn_benchmark is True
