@@ -1,0 +1,116 @@
+"""The benchmark run: the "cannot measure" exit, the order of the steps,
+and a tiny end-to-end run through MMEngine's Runner."""
+import json
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from mmstcr_tools.benchmark import ladder as ladder_mod
+from mmstcr_tools.benchmark.ladder import CANNOT_MEASURE, Ladder
+from mmstcr_tools.synthetic import GeneratorConfig, generate_dataset
+
+CONFIG = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
+    'benchmark', 'stcr_ladder.py')
+
+
+@pytest.fixture(scope='module')
+def tree(tmp_path_factory):
+    root = tmp_path_factory.mktemp('motion')
+    generate_dataset(
+        str(root),
+        GeneratorConfig(test_groups=1, pool_groups=3, test_clips=2,
+                        pool_clips=3, num_frames=20),
+        workers=1)
+    return str(root)
+
+
+def _fake(values):
+    """A run_one that returns preset top-1 per (method, seed)."""
+    calls = []
+
+    def run_one(self, name, seed, split='test', candidates=None):
+        calls.append((name, seed))
+        metrics = {m: values[name][seed] for m in ('kNN', 'linear',
+                                                   'finetune')}
+        self.progress[self._key(name, seed, split)] = dict(metrics=metrics)
+        return metrics
+
+    return run_one, calls
+
+
+@pytest.mark.parametrize('ceiling, status', [((0.15, 0.19, 0.16), 3),
+                                             ((0.45, 0.47, 0.50), 0)])
+def test_controls_first_then_check(tree, tmp_path, monkeypatch, ceiling,
+                                   status):
+    cfg = Config.fromfile(CONFIG)
+    values = dict(scratch=(0.17, 0.18, 0.16), supervised=ceiling,
+                  pace=(0.3, 0.31, 0.29), stcr=(0.17, 0.16, 0.18))
+    run_one, calls = _fake(values)
+    monkeypatch.setattr(Ladder, 'run_one', run_one)
+    lines = []
+    lad = Ladder(cfg, str(tmp_path), tree, log=lines.append)
+    assert lad.run(['pace', 'stcr'], [0, 1, 2]) == status
+    assert calls[:6] == [(n, s) for s in range(3)
+                         for n in ('scratch', 'supervised')]
+    data = json.load(open(tmp_path / 'results.json'))
+    assert data['methods']['scratch']['role'] == 'floor'
+    assert data['methods']['supervised']['role'] == 'ceiling'
+    assert (tmp_path / 'ladder.png').stat().st_size > 1000
+    table = (tmp_path / 'table.md').read_text()
+    if status == CANNOT_MEASURE:
+        assert len(calls) == 6  # no method ran
+        assert any('CANNOT MEASURE' in line for line in lines)
+        assert 'pace' not in data['methods']
+        assert not data['measurable']['kNN']['measurable']
+    else:
+        assert len(calls) == 12
+        assert data['methods']['pace']['kNN'] == pytest.approx(
+            [30., 31., 29.])
+        assert '| pace | method |' in table
+
+
+def test_tiny_end_to_end(tree, tmp_path, capsys):
+    """Every step for real with a few iterations: pretraining, kNN, linear
+    probe and finetuning through MMEngine's Runner; the outputs appear
+    whether or not the 2-iteration ceiling beats the floor."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'stcr_ladder_tool',
+        osp.join(osp.dirname(osp.dirname(CONFIG)), '..', 'tools', 'analysis',
+                 'stcr_ladder.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    status = tool.main([
+        '--data-root', tree, '--work-dir',
+        str(tmp_path), '--seeds', '0', '--overhead-iters', '1', '--methods',
+        'scratch', 'supervised', 'pace_stcr_simsiam', '--cfg-options',
+        'protocol.pretrain_iters=2', 'protocol.finetune_iters=2',
+        'protocol.batch_size=4', 'protocol.finetune_batch_size=4'
+    ])
+    assert status in (0, CANNOT_MEASURE)
+    data = json.load(open(tmp_path / 'results.json'))
+    assert 0 < data['overhead']['ratio']
+    for name in ('scratch', 'supervised'):
+        for metric in ('kNN', 'linear', 'finetune'):
+            (value, ) = data['methods'][name][metric]
+            assert 0 <= value <= 100
+    assert ('pace_stcr_simsiam' in data['methods']) == (status == 0)
+    progress = json.load(open(tmp_path / 'progress.json'))
+    assert len(progress) == (3 if status == 0 else 2)
+    assert (tmp_path / 'ladder.png').exists()
+    out = capsys.readouterr().out
+    assert 'runner vs bare PyTorch loop' in out
+
+
+def test_module_never_imported_by_runtime():
+    """mmstcr (the runtime) does not import the tools package."""
+    import subprocess
+    import sys
+    code = ('import sys, mmstcr, mmstcr.models, mmstcr.datasets; '
+            "print(any(m.startswith('mmstcr_tools') for m in sys.modules))")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert out == 'False'
+    assert ladder_mod.CANNOT_MEASURE == 3
