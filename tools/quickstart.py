@@ -1,122 +1,97 @@
-"""The quick start: STCR pretraining, then finetuning, on a synthetic motion
-dataset made on the spot, on CPU, in minutes.
+"""The quick start: one seed of the transfer benchmark's ladder, on CPU.
 
     python tools/quickstart.py [--work-dir work_dirs/quickstart] [--seed 0]
-        [--method NAME] [--verbose]
 
-It is one seed of the proxy benchmark's low-label protocol
-(``configs/benchmark/stcr_proxy_motion.py``): it generates the synthetic
-'kinds' dataset in UCF101's layout (kinds of motion, each video with its own
-random direction), builds the annotation lists, pretrains with the paper's
-loss (faithful) and with the recommended counter-measure against collapse,
-finetunes scratch and both checkpoints with the same budget on 15 % of the
-labels, tests with 10 clips per video, and evaluates the frozen backbones by
-kNN and retrieval. One line and one progress bar per step; every step's full
-log goes to ``<work-dir>/low-label/logs/`` (``--verbose`` shows them). A
-failed step prints its last log lines and the command that reproduces it.
+It generates the synthetic motion set (six kinds of motion of one textured
+object, in UCF101's layout), then pretrains and evaluates, in this one
+process through MMEngine's Runner, the rungs of
+``configs/benchmark/stcr_ladder.py``'s ``quick_methods``: scratch (the
+floor), supervised pretraining on the pool's labels (the ceiling), pace
+prediction, pace + STCR with the counter-measure the config names, and the
+faithful STCR. Each is scored by kNN, a linear probe and finetuning on 5
+labelled videos per class, and shown with the share of the floor-to-ceiling
+gap it closes. One line per step; the runners' full logs go to
+``<work-dir>/runs/``.
 
-One seed is an anecdote: README's benchmark table gives the mean over seeds
-and the paired difference with its interval
-(``tools/analysis/proxy_benchmark.py``).
+One seed is an anecdote: README's "Does STCR help?" gives the table over
+seeds with paired intervals (``tools/analysis/stcr_ladder.py``).
 """
 import argparse
-import logging
 import os.path as osp
 import sys
 import time
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, REPO)
-
-BENCHMARK_CFG = 'configs/benchmark/stcr_proxy_motion.py'
-# The counter-measure README recommends, from the benchmark over seeds.
-RECOMMENDED = 'simsiam'
-
-logger = logging.getLogger('quickstart')
+# The benchmark config ships with the repository (configs/ is not
+# installed): the quick start runs from a clone.
+CONFIG = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'benchmark',
+    'stcr_ladder.py')
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/quickstart')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--method',
-        default=RECOMMENDED,
-        help='the counter-measure shown beside scratch and the faithful '
-        f'STCR (default: {RECOMMENDED}, the recommended one)')
-    parser.add_argument(
-        '--verbose', action='store_true', help='show every full log')
-    parser.add_argument(
-        '--skip-plots', action='store_true', help='do not write PNG curves')
+    parser.add_argument('--config', default=CONFIG)
     return parser.parse_args(argv)
 
 
-def make_plan(args, cfg):
-    from mmstcr.benchmark import BenchmarkPlan
-    if args.method not in cfg.methods or args.method in ('scratch',
-                                                         'faithful'):
-        raise SystemExit(
-            f'--method must be one of the counter-measures of '
-            f'{BENCHMARK_CFG}: '
-            f'{[m for m in cfg.methods if m not in ("scratch", "faithful")]}'
-            f'; got {args.method!r}')
-    return BenchmarkPlan.from_config(
-        cfg, 'low-label', args.work_dir,
-        ['scratch', 'faithful', args.method], [args.seed],
-        verbose=args.verbose)
-
-
-def write_figures(plan) -> list:
-    from mmstcr.visualization import plot_curves
-    seed_dir = osp.join(plan.work_dir, f'seed{plan.seeds[0]}')
-    pretrained = [m for m, c in plan.methods.items() if c is not None]
-    figures = [
-        osp.join(plan.work_dir, 'pretrain_curves.png'),
-        osp.join(plan.work_dir, 'finetune_curves.png')
-    ]
-    plot_curves([plan.pretrain_dir(plan.seeds[0], m) for m in pretrained],
-                ['loss_tw', 'feat_std_ratio', 'feat_std_ratio/layer3'],
-                figures[0],
-                labels=pretrained)
-    plot_curves([osp.join(seed_dir, m, 'finetune') for m in plan.methods],
-                ['loss'],
-                figures[1],
-                labels=list(plan.methods))
-    return figures
+def ladder_lines(results) -> list:
+    """A readable ladder: one line per rung, top-1 % per metric and the gap
+    closed (of the floor-to-ceiling distance), floor first."""
+    from mmstcr_tools.benchmark.evaluate import METRICS
+    from mmstcr_tools.benchmark.report import gap_closed
+    by_role = {r.role: r for r in results if r.role != 'method'}
+    floor, ceiling = by_role['floor'], by_role['ceiling']
+    width = max(len(r.name) for r in results)
+    lines = [f'{"":{width}}  ' + '  '.join(f'{m:>18}' for m in METRICS)]
+    for r in results:
+        cells = []
+        for m in METRICS:
+            value = r.per_seed[m][0]
+            gap = gap_closed(value, floor.per_seed[m][0],
+                             ceiling.per_seed[m][0])
+            gap_text = ('' if r.role != 'method' else
+                        '  (gap n/a)' if gap != gap else f'  ({gap:+.0%})')
+            cells.append(f'{100 * value:5.1f}{gap_text:>13}')
+        tag = dict(floor=' (floor)', ceiling=' (ceiling)').get(r.role, '')
+        lines.append(f'{r.name:{width}}  ' + '  '.join(cells) + tag)
+    return lines
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format='[quickstart] %(message)s',
-        stream=sys.stdout)
-    from mmengine import Config
+    from mmengine.config import Config
+    from mmengine.utils import import_modules_from_strings
 
-    from mmstcr.benchmark import report_table, run_benchmark
-    from mmstcr.utils.steps import StepError
-    cfg = Config.fromfile(osp.join(REPO, BENCHMARK_CFG))
-    plan = make_plan(args, cfg)
+    from mmstcr.utils.malloc import tune_malloc
+    from mmstcr_tools.benchmark.ladder import Ladder
+
+    tune_malloc()
     start = time.time()
-    logger.info('the proxy benchmark\'s low-label protocol, seed %d: '
-                'scratch, faithful STCR and STCR + %s; data and logs in %s',
-                args.seed, args.method, osp.abspath(args.work_dir))
-    try:
-        results = run_benchmark(plan, cfg.dataset)
-    except StepError as err:
-        logger.error('%s', err)
-        return 1
-    table = report_table(results, plan.baseline)
-    with open(osp.join(plan.work_dir, 'results.md'), 'w') as f:
-        f.write(table + '\n')
-    figures = [] if args.skip_plots else write_figures(plan)
-    print(f'\nOne seed ({args.seed}), {100 * plan.label_fraction:.0f} % of '
-          f'the labels, {time.time() - start:.0f} s; one run is an anecdote: '
-          'see README for the mean over seeds.\n')
-    print(table)
-    print(f'\nTable: {plan.work_dir}/results.md')
-    for png in figures:
-        print(f'Figure: {png}')
-    return 0
+    cfg = Config.fromfile(args.config)
+    import_modules_from_strings(**cfg.custom_imports)
+    methods = list(cfg.quick_methods)
+    print(f'[quickstart] seed {args.seed}: {", ".join(methods)}; data and '
+          f'logs in {osp.abspath(args.work_dir)}', flush=True)
+    ladder = Ladder(cfg, args.work_dir,
+                    log=lambda line: print(f'[quickstart] {line}'
+                                           if not line.startswith('\n')
+                                           else '', flush=True))
+    status = ladder.run(methods, [args.seed])
+    names = methods if status == 0 else [
+        m for m in methods
+        if ladder.method_spec(m)['role'] in ('floor', 'ceiling')
+    ]
+    results = ladder.results(names, [args.seed])
+    print(f'\nOne seed ({args.seed}), {time.time() - start:.0f} s; top-1 % on '
+          f'{len(ladder.cache.test)} test videos (chance '
+          f'{100 / ladder.cache.num_classes:.1f}), in brackets the share of '
+          'the floor-to-ceiling gap closed:\n')
+    print('\n'.join(ladder_lines(results)))
+    print(f'\nOne seed is an anecdote: README ("Does STCR help?") has the '
+          f'table over seeds. Table, chart and JSON: {args.work_dir}/')
+    return status
 
 
 if __name__ == '__main__':

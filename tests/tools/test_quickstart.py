@@ -1,5 +1,5 @@
-"""The quick start's plan (one seed of the benchmark's low-label protocol),
-and the benchmark's refusal to reuse a dataset generated with other
+"""The quick start's ladder (one seed of the transfer benchmark), and the
+proxy benchmark's refusal to reuse a dataset generated with other
 settings."""
 import importlib.util
 import os.path as osp
@@ -23,26 +23,37 @@ def _load_tool(name, *parts):
 quickstart = _load_tool('quickstart', 'quickstart.py')
 make_motion_dataset = _load_tool('make_motion_dataset', 'data',
                                  'make_motion_dataset.py')
-BENCH = Config.fromfile(osp.join(REPO_ROOT, quickstart.BENCHMARK_CFG))
+BENCH = Config.fromfile(
+    osp.join(REPO_ROOT, 'configs', 'benchmark', 'stcr_proxy_motion.py'))
 
 
-def test_plan_is_scratch_faithful_and_the_recommended_method(tmp_path):
-    plan = quickstart.make_plan(
-        quickstart.parse_args(['--work-dir', str(tmp_path)]), BENCH)
-    assert list(plan.methods) == ['scratch', 'faithful',
-                                  quickstart.RECOMMENDED]
-    assert plan.seeds == [0] and plan.protocol == 'low-label'
-    assert plan.label_fraction == BENCH.protocols['low-label'][
-        'label_fraction']
-    for config in plan.methods.values():
-        assert config is None or osp.exists(osp.join(REPO_ROOT, config))
+def test_quick_ladder_rungs():
+    """Scratch, the ceiling, pace, pace + an STCR configuration and the
+    faithful STCR, from the ladder config."""
+    cfg = Config.fromfile(quickstart.CONFIG)
+    assert cfg.quick_methods[:3] == ['scratch', 'supervised', 'pace']
+    assert cfg.quick_methods[-1] == 'stcr'
+    assert cfg.quick_methods[3].startswith('pace_stcr')
+    for name in cfg.quick_methods:
+        assert name in cfg.methods
+    assert quickstart.parse_args([]).seed == 0
 
 
-@pytest.mark.parametrize('method', ['faithful', 'scratch', 'nope'])
-def test_method_must_be_a_counter_measure(method, tmp_path):
-    with pytest.raises(SystemExit, match='counter-measures'):
-        quickstart.make_plan(
-            quickstart.parse_args(['--method', method]), BENCH)
+def test_ladder_lines_by_hand():
+    from mmstcr_tools.benchmark.report import MethodResult
+
+    def res(name, role, knn):
+        return MethodResult(name, role, dict(kNN=[knn], linear=[knn],
+                                             finetune=[knn]), [0])
+
+    lines = quickstart.ladder_lines([
+        res('scratch', 'floor', 0.2),
+        res('supervised', 'ceiling', 0.6),
+        res('pace', 'method', 0.3)
+    ])
+    assert lines[1].startswith('scratch') and lines[1].endswith('(floor)')
+    assert lines[3].split()[:3] == ['pace', '30.0', '(+25%)']
+    assert lines[3].count('(+25%)') == 3
 
 
 @pytest.fixture(scope='module')

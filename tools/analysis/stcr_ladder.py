@@ -48,6 +48,10 @@ def parse_args(argv=None):
     parser.add_argument('--overhead-iters', type=int, default=15,
                         help='timed steps per round of the runner / bare '
                         'loop comparison (0: skip it)')
+    parser.add_argument('--threads', type=int, default=None,
+                        help="torch's intra-op threads (default: torch's "
+                        'choice); 1 is much faster on an oversubscribed '
+                        'machine')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='key=value overrides of the config (e.g. '
                         'protocol.pretrain_iters=5 for a smoke test)')
@@ -64,6 +68,9 @@ def main(argv=None) -> int:
     from mmstcr_tools.benchmark.overhead import measure_overhead
 
     tune_malloc()
+    if args.threads:
+        import torch
+        torch.set_num_threads(args.threads)
     cfg = Config.fromfile(args.config)
     for item in args.cfg_options:
         key, value = item.split('=', 1)
