@@ -1,13 +1,13 @@
 """Dry-run every training config at the official dataset sizes.
 
-    python tools/analysis/dry_run_configs.py [CONFIG ...] [--world-sizes 1 2 4 8]
-        [--json OUT.json]
+    python tools/analysis/dry_run_configs.py [CONFIG ...]
+        [--world-sizes 1 2 4 8] [--json OUT.json]
 
 For every training config (default: every leaf config under ``configs/``
-with a ``train_dataloader``), for every official size of its training list
-(``DATASET_SIZES``: UCF101 splits 1-3, HMDB51, Kinetics-400,
-Something-Something v2, the proxy benchmark's generated data) and every
-world size:
+with a model, a ``train_dataloader`` and a ``train_cfg``), for every
+official size of its training list (``DATASET_SIZES``: UCF101 splits 1-3,
+HMDB51, Kinetics-400, Something-Something v2, the proxy benchmark's
+generated data) and every world size:
 
 1. **Batches.** Each rank's batch sizes come from the config's own sampler
    (MMEngine's ``DefaultSampler``, built from the config with
@@ -22,13 +22,15 @@ world size:
    schedulers and every default hook: ``FiniteLossHook``, the logger, the
    checkpoint hook, ...) trains one epoch per batch size, each epoch one
    batch of exactly that many samples from the config's own pipeline on a
-   tiny generated video. The model is shrunk (backbone width, clip length
-   and crop size; the heads are resized to fit) but never the batch.
-   Identical models (the splits of one dataset, ...) are run once.
-   Custom hooks that load a pretrained checkpoint are left out.
+   tiny generated video. The backbone is narrowed and the crops made
+   small (the heads are resized to fit); the batch size, clip length and
+   frame sampling are the config's. Identical models (the splits of one
+   dataset, ...) are run once. Custom hooks that load a pretrained
+   checkpoint are left out. A rank that gets no batch fails.
 
 It prints a table (config, dataset, world size, batches per rank, last
-batch per rank, result) and exits with status 1 if any row failed. Without
+batch per rank, result) and exits with status 1 if any row failed. Set
+``MMSTCR_DRY_RUN_TRACEBACK=1`` to print each failure's traceback. Without
 a GPU, SyncBN (distributed runs only) is not exercised: each rank's batch
 norm sees its own clips, as it would on one GPU.
 """
@@ -263,10 +265,8 @@ def shrink_config(cfg) -> dict:
     model = copy.deepcopy(cfg.model.to_dict() if hasattr(
         cfg.model, 'to_dict') else cfg.model)
     model['backbone'] = _shrink_backbone(model['backbone'])
-    clip_lens = [
-        step['clip_len'] for step in _walk(cfg.train_dataloader.dataset.pipeline)
-        if 'clip_len' in step
-    ]
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    clip_lens = [s['clip_len'] for s in _walk(pipeline) if 'clip_len' in s]
     shape = _map_shape(model['backbone'], clip_lens[0])
     for key, value in model.items():
         if key not in ('backbone', 'data_preprocessor', 'type'):
