@@ -6,6 +6,8 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 
+from ..utils.batch_norm import SingleSampleSafeBN1d
+
 
 @MODELS.register_module()
 class DescriptorPredictor(BaseModule):
@@ -39,7 +41,7 @@ class DescriptorPredictor(BaseModule):
         self.in_channels = in_channels
         self.mlp = nn.Sequential(
             nn.Conv1d(in_channels, hidden_channels, kernel_size=1),
-            nn.BatchNorm1d(hidden_channels), nn.ReLU(inplace=True),
+            SingleSampleSafeBN1d(hidden_channels), nn.ReLU(inplace=True),
             nn.Conv1d(hidden_channels, in_channels, kernel_size=1))
 
     def forward(self, desc: torch.Tensor) -> torch.Tensor:

@@ -10,6 +10,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import BaseModule
 
+from ..utils.batch_norm import SingleSampleSafeBN1d
+
 
 @MODELS.register_module()
 class PlaybackRateHead(BaseModule):
@@ -59,7 +61,7 @@ class PlaybackRateHead(BaseModule):
         self.inputs = inputs
         self.loss_weight = loss_weight
         self.fc1 = nn.Linear(in_channels, hidden_channels)
-        self.bn = nn.BatchNorm1d(hidden_channels)
+        self.bn = SingleSampleSafeBN1d(hidden_channels)
         self.fc2 = nn.Linear(hidden_channels, num_rates)
 
     def forward(self, feats: torch.Tensor) -> torch.Tensor:

@@ -1,8 +1,9 @@
 from .backbone_loading import (load_backbone_strict, load_state_dict_file,
                                split_by_prefix)
+from .batch_norm import SingleSampleSafeBN1d
 from .stcr_pretrained import STCRPretrainedInit
 
 __all__ = [
-    'STCRPretrainedInit', 'load_backbone_strict', 'load_state_dict_file',
-    'split_by_prefix'
+    'STCRPretrainedInit', 'SingleSampleSafeBN1d', 'load_backbone_strict',
+    'load_state_dict_file', 'split_by_prefix'
 ]
