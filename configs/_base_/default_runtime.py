@@ -12,8 +12,13 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # MMEngine's CheckpointHook, safe against a kill during a save, with a
+    # --resume that finds the newest complete checkpoint (docs/faults.md)
     checkpoint=dict(
-        type='CheckpointHook', interval=5, max_keep_ckpts=3, save_last=True),
+        type='AtomicCheckpointHook',
+        interval=5,
+        max_keep_ckpts=3,
+        save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # mmstcr's guards (docs/faults.md). In `default_hooks`, which leaf

@@ -32,6 +32,8 @@ whose allow-list API lacks the ``(global, name)`` form), nothing is changed.
 """
 import os.path as osp
 import pickle
+import zipfile
+from typing import Optional
 
 import numpy as np
 import torch
@@ -108,6 +110,13 @@ def load_from_local(filename, map_location=None):
         checkpoint = torch.load(
             filename, map_location=map_location, weights_only=True)
     except Exception as exc:
+        damage = checkpoint_damage(filename)
+        if damage is not None:
+            raise CheckpointLoadError(
+                f'checkpoint {filename} is incomplete: {damage}. It was '
+                'most likely cut off by a kill or a full disk while it was '
+                'saved. `--resume` without a path resumes from the newest '
+                'complete checkpoint of the work dir') from exc
         reason = _torch_reason(exc)
         if isinstance(exc, pickle.UnpicklingError) and any(
                 word in reason for word in _REFUSALS):
@@ -123,6 +132,55 @@ def load_from_local(filename, map_location=None):
             f'{type(exc).__name__}: {reason}') from exc
     check_finite_checkpoint(checkpoint, filename)
     return checkpoint
+
+
+def checkpoint_damage(filename: str) -> Optional[str]:
+    """Why the local file ``filename`` is not a whole checkpoint in
+    PyTorch's zip format, or None if it is one.
+
+    A zip archive ends with its index (the central directory), which
+    ``torch.save`` writes last; a file cut off while it was written has
+    none. The members' CRC-32 checksums are checked too, so a damaged member
+    is found without unpickling anything. A file in PyTorch's legacy
+    (non-zip) format is not judged here: None.
+    """
+    with open(filename, 'rb') as f:
+        head = f.read(4)
+    size = osp.getsize(filename)
+    if size == 0:
+        return 'the file is empty (0 bytes)'
+    if not head.startswith(b'PK'):
+        return None  # not a zip: legacy format, or not a checkpoint at all
+    try:
+        with zipfile.ZipFile(filename) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        return (f'it is truncated ({size} bytes, and its zip index, which '
+                f'is written last, is missing: {exc})')
+    if bad is not None:
+        return f'its member {bad!r} fails its CRC-32 check'
+    return None
+
+
+def is_complete_checkpoint(filename: str) -> bool:
+    """True if ``filename`` is a local file holding a whole checkpoint: a
+    zip archive with its index and every checksum right (see
+    :func:`checkpoint_damage`), or a legacy-format file that loads."""
+    if not osp.isfile(filename):
+        return False
+    try:
+        damage = checkpoint_damage(filename)
+    except OSError:
+        return False
+    if damage is not None:
+        return False
+    if zipfile.is_zipfile(filename):
+        return True
+    try:  # a legacy (non-zip) file: only a load tells
+        load_from_local(filename, map_location='cpu')
+    except Exception:
+        return False
+    return True
 
 
 class NonFiniteCheckpointError(ValueError):
