@@ -4,6 +4,8 @@
 # Several nodes: run it on each with NNODES, NODE_RANK (0..NNODES-1),
 # MASTER_ADDR (node 0's address) and PORT set alike. On a machine without a
 # GPU it runs NGPUS CPU processes (gloo backend), unchanged.
+# PORT=0 (one node): torchrun binds a free port itself and hands it to the
+# processes (--standalone), so two jobs on one machine cannot collide.
 set -euo pipefail
 
 CONFIG=$1
@@ -14,12 +16,16 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+if [ "$PORT" = 0 ] && [ "$NNODES" = 1 ]; then
+    RENDEZVOUS=(--standalone)
+else
+    RENDEZVOUS=(--nnodes="$NNODES" --node_rank="$NODE_RANK"
+        --master_addr="$MASTER_ADDR" --master_port="$PORT")
+fi
+
 # `python -m torch.distributed.run` is torchrun, run by this `python`.
 PYTHONPATH="$(dirname "$TOOLS")${PYTHONPATH:+:$PYTHONPATH}" \
 python -m torch.distributed.run \
-    --nnodes="$NNODES" \
-    --node_rank="$NODE_RANK" \
-    --master_addr="$MASTER_ADDR" \
-    --master_port="$PORT" \
+    "${RENDEZVOUS[@]}" \
     --nproc_per_node="$GPUS" \
     "$TOOLS/train.py" "$CONFIG" --launcher pytorch "${@:3}"

@@ -85,7 +85,8 @@ def main(argv=None):
     setup_launch(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
-    finish_launch()
+    # distributed: ends the process (status 0) after a successful run
+    finish_launch(end_process=True)
 
 
 if __name__ == '__main__':

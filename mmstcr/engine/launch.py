@@ -24,7 +24,9 @@ written for GPUs run on a machine without one (docs/install.md, item 6):
 
 It logs one warning line naming what it changed. With a GPU it changes
 nothing. ``finish_launch``, called after a run that ended without an error,
-destroys the process group (gloo or NCCL) before the interpreter exits.
+waits for every rank, destroys the process group (gloo or NCCL) and, in the
+tools, ends a distributed process with status 0 without the interpreter's
+shutdown, where gloo's threads can abort it (:func:`finish_launch`).
 
 Both merges also turn ``persistent_workers`` off in every data loader with
 ``num_workers=0`` (PyTorch refuses the pair), see
@@ -32,12 +34,14 @@ Both merges also turn ``persistent_workers`` off in every data loader with
 TensorBoard / W&B visualisation backends asked for by ``--tensorboard`` /
 ``--wandb`` (:func:`add_vis_backends`).
 """
+import atexit
 import datetime
 import importlib.util
 import logging
 import os
 import os.path as osp
 import subprocess
+import sys
 from typing import List, Sequence
 
 import torch.distributed as torch_dist
@@ -306,16 +310,47 @@ def setup_launch(cfg: Config) -> None:
             level=logging.WARNING)
 
 
-def finish_launch() -> None:
-    """Destroy the default process group, if any, after a run that
-    finished without an error.
+def finish_launch(end_process: bool = False) -> None:
+    """After a run that finished without an error: wait for every rank
+    (barrier), destroy the default process group, if any; with
+    ``end_process=True`` (``tools/train.py``, ``tools/test.py``) and a
+    process group, then end the process with status 0 without the
+    interpreter's shutdown.
 
-    Call it at the end of a launched script. Without it, gloo's worker
-    threads can still hold work when the interpreter shuts down, and a rank
-    then aborts after its run is done ("terminate called without an active
-    exception", SIGABRT), which fails the launcher. After an error it is
-    not called: the other ranks may still wait in a collective, and the
-    destroy could hang.
+    Why (docs/faults.md, "DDP exit"): MMEngine's DDP wrapper keeps a
+    reference to the gloo process group, so ``destroy_process_group`` does
+    not end gloo's worker threads (``pt_gloo_runloop``); they live until
+    the process exits. A worker drops its last reference to a finished
+    collective (``~AsyncWork``) just after the rank's ``wait()`` returns;
+    under load that can happen after the main thread has begun the
+    interpreter's shutdown. The tensor's Python object then needs the GIL,
+    a finalizing interpreter ends the thread (``pthread_exit``), the forced
+    unwind meets the ``noexcept`` destructor, and C++ calls
+    ``std::terminate``: "terminate called without an active exception",
+    SIGABRT, and the launcher reports a failure after a good run. So the
+    process ends here: ``atexit`` handlers run (logging, DataLoader
+    workers, visualisation backends), the streams are flushed, and
+    ``os._exit(0)`` ends every thread at once. The interpreter's shutdown,
+    where the abort happens, never runs.
+
+    After an error it is not called: the other ranks may still wait in a
+    collective, and the barrier or the destroy could hang; the launcher
+    ends them.
     """
-    if torch_dist.is_available() and torch_dist.is_initialized():
-        torch_dist.destroy_process_group()
+    if not (torch_dist.is_available() and torch_dist.is_initialized()):
+        return
+    torch_dist.barrier()
+    torch_dist.destroy_process_group()
+    if end_process:
+        _exit_now(0)
+
+
+def _exit_now(status: int) -> None:
+    """Run the ``atexit`` handlers, flush, and ``os._exit(status)``."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
