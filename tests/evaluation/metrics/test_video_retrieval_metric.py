@@ -4,6 +4,7 @@ videos."""
 import math
 import multiprocessing
 import os
+import time
 import traceback
 
 import pytest
@@ -164,6 +165,38 @@ def test_bad_inputs():
     assert metric.results[-1]['label'] == 3
 
 
+def run_two_ranks(target, args, timeout=300):
+    """Run ``target(rank, *args)`` in two spawned processes (a fresh
+    interpreter each: nothing of this process' torch or gloo state is
+    inherited). When one rank fails, the other is killed (it would wait in a
+    collective); a rank still running after ``timeout`` seconds is killed
+    and the test fails, naming it. Returns the exit codes."""
+    ctx = multiprocessing.get_context('spawn')
+    procs = [
+        ctx.Process(target=target, args=(rank, *args)) for rank in range(2)
+    ]
+    for proc in procs:
+        proc.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while any(proc.is_alive() for proc in procs):
+            failed = [p for p in procs if p.exitcode not in (None, 0)]
+            if failed or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        hung = [rank for rank, proc in enumerate(procs) if proc.is_alive()]
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+    codes = [proc.exitcode for proc in procs]
+    if hung and not any(code not in (None, 0, -9) for code in codes):
+        pytest.fail(f'rank(s) {hung} still running after {timeout} s: '
+                    f'killed (exit codes {codes})')
+    return codes
+
+
 def _rank_main(rank, data, init_file, out_file):
     """One of two processes: its DefaultSampler share, batches of 3 (the
     last partial), then MMEngine's gather in ``evaluate``."""
@@ -212,19 +245,10 @@ def test_two_processes_with_padding_count_every_video(tmp_path):
     roles = ['query'] * 4 + ['gallery'] * 7
     meta = dict(retrieval_num_queries=4, retrieval_num_gallery=7)
     data = dict(feats=feats, labels=labels, roles=roles, meta=meta)
-    # fork: the children share this process's imports (fast start).
-    ctx = multiprocessing.get_context('fork')
-    procs = [
-        ctx.Process(
-            target=_rank_entry,
-            args=(rank, data, str(tmp_path / 'init'),
-                  str(tmp_path / 'out.pt'))) for rank in range(2)
-    ]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join(timeout=120)
-    assert [proc.exitcode for proc in procs] == [0, 0]
+    codes = run_two_ranks(
+        _rank_entry,
+        (data, str(tmp_path / 'init'), str(tmp_path / 'out.pt')))
+    assert codes == [0, 0]
     result = torch.load(tmp_path / 'out.pt')
     assert len(result['indices']) == 6  # rank 0's share of 12 = 11 + pad
     single = {}
