@@ -170,7 +170,8 @@ quick_methods = ['scratch', 'supervised', 'pace', 'pace_stcr_simsiam',
 
 # ------------------------------------------------------------- protocol
 # FROZEN on 2026-12-03 after calibrating on the floor and the ceiling alone
-# (docs/benchmark/2026-12-03-calibration.md), before any other method ran.
+# (docs/benchmark/2026-12-03-ladder.md, "Calibration"), before any other
+# method ran.
 # Same budget and same evaluation for every method; only the
 # initialisation of the backbone differs.
 protocol = dict(
