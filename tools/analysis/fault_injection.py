@@ -131,16 +131,20 @@ class Runner:
         return pid
 
     @staticmethod
-    def wait(pid, kill_after=None):
-        """Exit status (negative: killed by that signal) and seconds."""
+    def wait(pid, kill_after=None, timeout=1800):
+        """Exit status (negative: killed by that signal) and seconds. A run
+        still going after ``timeout`` seconds is killed (SIGKILL)."""
         start = time.time()
         while True:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 break
-            if kill_after is not None and time.time() - start >= kill_after:
+            elapsed = time.time() - start
+            if (kill_after is not None and elapsed >= kill_after) or \
+                    elapsed >= timeout:
                 os.kill(pid, signal.SIGKILL)
                 kill_after = None
+                timeout = float('inf')
             time.sleep(0.005)
         code = os.waitstatus_to_exitcode(status)
         return code, time.time() - start
@@ -206,14 +210,26 @@ def resume_note(log_path):
 
 
 def same_weights(a, b):
-    import torch
+    """Whether the two checkpoints' weights agree to 1e-6. Compared in a
+    child process: torch's compute starts OpenMP threads, and a process
+    forked from one that has them can hang; this one must stay clean for
+    the next run's fork."""
+    pid = os.fork()
+    if pid == 0:
+        same = False
+        try:
+            import torch
 
-    from mmstcr.utils import load_from_local
-    sa = load_from_local(a, map_location='cpu')['state_dict']
-    sb = load_from_local(b, map_location='cpu')['state_dict']
-    return sa.keys() == sb.keys() and all(
-        torch.allclose(sa[k].float(), sb[k].float(), rtol=0, atol=1e-6)
-        for k in sa)
+            from mmstcr.utils import load_from_local
+            sa = load_from_local(a, map_location='cpu')['state_dict']
+            sb = load_from_local(b, map_location='cpu')['state_dict']
+            same = sa.keys() == sb.keys() and all(
+                torch.allclose(sa[k].float(), sb[k].float(), rtol=0,
+                               atol=1e-6) for k in sa)
+        finally:
+            os._exit(0 if same else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def trial(args, n, runner, argv, reference, ref_seconds, rng):
@@ -239,8 +255,9 @@ def trial(args, n, runner, argv, reference, ref_seconds, rng):
         moment = f'in save {save}: {stage}'
     else:
         kill_after = rng.uniform(0, ref_seconds)
+    limit = max(600, 20 * ref_seconds)  # a hung run fails the trial
     pid = runner.start([config, '--work-dir', work_dir, *argv], log_killed)
-    code, seconds = runner.wait(pid, kill_after)
+    code, seconds = runner.wait(pid, kill_after, timeout=limit)
     if not forced:
         moment = f'after {seconds:.1f} s'
     killed = code == -signal.SIGKILL
@@ -253,7 +270,7 @@ def trial(args, n, runner, argv, reference, ref_seconds, rng):
 
     pid = runner.start(
         [args.config, '--work-dir', work_dir, '--resume', *argv], log_resumed)
-    code, _ = runner.wait(pid)
+    code, _ = runner.wait(pid, timeout=limit)
     resumed = code == 0
     note = resume_note(log_resumed)
     identical, detail = False, ''
