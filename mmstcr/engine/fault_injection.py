@@ -58,7 +58,9 @@ class FaultInjectionHook(Hook):
         if self.stage == 'writing':
             self._wrap_put()
             return
-        hooks = [h for h in runner.hooks if isinstance(h, AtomicCheckpointHook)]
+        hooks = [
+            h for h in runner.hooks if isinstance(h, AtomicCheckpointHook)
+        ]
         if not hooks:
             raise TypeError(
                 f'FaultInjectionHook(stage={self.stage!r}) needs an '
