@@ -24,7 +24,9 @@ checks the list against one):
 
 It also replaces MMEngine's local-file loader by :func:`load_from_local`,
 which always passes ``weights_only=True`` and turns every failure into an
-error that names the file. It runs on ``import mmstcr``, so MMAction2's own
+error that names the file; a file cut off while it was written is called
+incomplete (:func:`checkpoint_damage`), and :func:`is_complete_checkpoint`
+tells the resume fallback which files it may take. It runs on ``import mmstcr``, so MMAction2's own
 tools resume safely too once a config has ``custom_imports=['mmstcr']``.
 
 On torch < 2.6, which loads with ``weights_only=False`` by default (and
