@@ -21,6 +21,17 @@ def _tool():
     return module
 
 
+def _probe(ckpt, data, tmp_path):
+    """Run the probe on 4 training clips of ``data``; the table's path."""
+    out = str(tmp_path / 'probe.md')
+    assert _tool().main([
+        TINY, ckpt, '--num-clips', '4', '--out', out, '--cfg-options',
+        f'train_dataloader.dataset.ann_file={data.ann_file}',
+        f'train_dataloader.dataset.data_prefix.video={data.video_dir}'
+    ]) == 0
+    return out
+
+
 def test_random_checkpoint_gives_ratio_one(tmp_path, tiny_video_dataset):
     from mmaction.registry import MODELS
     from mmaction.utils import register_all_modules
@@ -33,13 +44,7 @@ def test_random_checkpoint_gives_ratio_one(tmp_path, tiny_video_dataset):
     model.init_weights()
     ckpt = str(tmp_path / 'same.pth')
     torch.save(dict(state_dict=model.state_dict()), ckpt)
-    out = str(tmp_path / 'probe.md')
-    assert _tool().main([
-        TINY, ckpt, '--num-clips', '4', '--out', out, '--cfg-options',
-        f'train_dataloader.dataset.ann_file={tiny_video_dataset.ann_file}',
-        'train_dataloader.dataset.data_prefix.video='
-        f'{tiny_video_dataset.video_dir}'
-    ]) == 0
+    out = _probe(ckpt, tiny_video_dataset, tmp_path)
     table = open(out).read()
     assert 'layer1' in table and 'layer4' in table
     ratios = table.strip().splitlines()[-1].split('|')[2:-1]
@@ -109,13 +114,7 @@ def test_probe_reads_the_checkpoint_it_is_given(tmp_path,
     features and gradients."""
     ckpt = str(tmp_path / 'seed7.pth')
     other = _checkpoint(ckpt, 7)
-    out = str(tmp_path / 'probe.md')
-    assert _tool().main([
-        TINY, ckpt, '--num-clips', '4', '--out', out, '--cfg-options',
-        f'train_dataloader.dataset.ann_file={tiny_video_dataset.ann_file}',
-        'train_dataloader.dataset.data_prefix.video='
-        f'{tiny_video_dataset.video_dir}'
-    ]) == 0
+    out = _probe(ckpt, tiny_video_dataset, tmp_path)
     rows = _rows(open(out).read())
     assert rows['conv weight norm, checkpoint'][:4] == _stage_norms(other)
     assert rows['conv weight norm, random init'][:4] == _stage_norms(
