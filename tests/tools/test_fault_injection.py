@@ -47,7 +47,7 @@ def test_random_kill_and_kill_between_writing_and_renaming_resume_exactly(
     assert rows is not None, result.stdout[-4000:]
     random_kill, in_save = rows
     assert random_kill['moment'].startswith('after ')
-    assert in_save['moment'] == 'in save 2: written'
+    assert in_save['moment'] == 'in save 2: written (iter 6 logged)'
     # the kill left the previous checkpoint whole, and the new one unnamed
     assert in_save['state'] == ('epoch_1.pth epoch_2.pth.saving; '
                                 'last -> epoch_1.pth')
@@ -69,7 +69,7 @@ def test_mmengine_hook_loses_the_run_the_tool_reports_it(
                             '--checkpoint-hook', 'CheckpointHook')
     assert result.returncode == 1, result.stdout[-4000:]
     [row] = rows
-    assert row['moment'] == 'in save 2: writing'
+    assert row['moment'] == 'in save 2: writing (iter 6 logged)'
     assert row['state'] == ('epoch_2.pth (incomplete); '
                             'last -> epoch_1.pth (missing)')
     assert not row['passed']

@@ -14,7 +14,8 @@ every iteration) on a small synthetic video set (16 videos in UCF101's
 layout, written once under the work dir). Then each trial:
 
 1. starts the same run in a fresh work dir and kills it with SIGKILL,
-   either after a random delay (uniform over the unbroken run's duration),
+   either after a random delay (uniform over a whole run's duration: the
+   unbroken run's, or a faster whole run's seen since),
    or, every ``--in-save-every``-th trial, inside a checkpoint save
    (:class:`mmstcr.engine.fault_injection.FaultInjectionHook`: half the
    file written, the whole file written but not renamed, renamed but
@@ -105,6 +106,7 @@ class Runner:
     def __init__(self, train_main):
         self.train_main = train_main
         self.last_start = 0.0
+        self.whole_run_seconds = float('inf')
 
     def start(self, argv, log_path):
         # MMEngine names a run's log folder by the second it starts in
@@ -253,14 +255,17 @@ def trial(args, n, runner, argv, reference, ref_seconds, rng):
                     "custom_hooks = [dict(type='FaultInjectionHook', "
                     f"save={save}, stage={stage!r})]\n")
         moment = f'in save {save}: {stage}'
-    else:
-        kill_after = rng.uniform(0, ref_seconds)
+    else:  # uniform over a whole run (the fastest one seen)
+        kill_after = rng.uniform(0, min(ref_seconds,
+                                        runner.whole_run_seconds))
     limit = max(600, 20 * ref_seconds)  # a hung run fails the trial
     pid = runner.start([config, '--work-dir', work_dir, *argv], log_killed)
     code, seconds = runner.wait(pid, kill_after, timeout=limit)
     if not forced:
         moment = f'after {seconds:.1f} s'
     killed = code == -signal.SIGKILL
+    if code == 0:  # a whole run, faster than the unbroken one was
+        runner.whole_run_seconds = min(runner.whole_run_seconds, seconds)
     state = checkpoint_state(work_dir)
     parts = losses(work_dir)
     if killed and parts:
