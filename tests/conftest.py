@@ -49,11 +49,13 @@ call took 0.17 s, and the in-process tests build data sets hundreds of
 times. Objects that tests create are still collected as usual.
 """
 import gc
+import multiprocessing
 import os
 import os.path as osp
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple, Union
 
@@ -249,3 +251,42 @@ def free_port():
             return sock.getsockname()[1]
 
     return find
+
+
+def _run_two_ranks(target, args, timeout=300):
+    """Run ``target(rank, *args)`` in two spawned processes (a fresh
+    interpreter each: nothing of this process' torch or gloo state is
+    inherited). When one rank fails, the other is killed (it would wait in a
+    collective); a rank still running after ``timeout`` seconds is killed
+    and the test fails, naming it. Returns the exit codes."""
+    ctx = multiprocessing.get_context('spawn')
+    procs = [
+        ctx.Process(target=target, args=(rank, *args)) for rank in range(2)
+    ]
+    for proc in procs:
+        proc.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while any(proc.is_alive() for proc in procs):
+            failed = [p for p in procs if p.exitcode not in (None, 0)]
+            if failed or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        hung = [rank for rank, proc in enumerate(procs) if proc.is_alive()]
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+    codes = [proc.exitcode for proc in procs]
+    if hung and not any(code not in (None, 0, -9) for code in codes):
+        pytest.fail(f'rank(s) {hung} still running after {timeout} s: '
+                    f'killed (exit codes {codes})')
+    return codes
+
+
+@pytest.fixture
+def run_two_ranks():
+    """``run_two_ranks(target, args, timeout=300)``: ``target(rank, *args)``
+    in two spawned ranks; see :func:`_run_two_ranks`."""
+    return _run_two_ranks

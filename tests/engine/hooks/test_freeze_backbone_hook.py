@@ -2,9 +2,7 @@
 weights and BN statistics stay bit-identical across epochs and validation."""
 import copy
 import json
-import multiprocessing
 import os
-import time
 import traceback
 from types import SimpleNamespace
 
@@ -114,38 +112,6 @@ def test_bad_module_name():
         hook.before_run(runner)
 
 
-def run_two_ranks(target, args, timeout=300):
-    """Run ``target(rank, *args)`` in two spawned processes (a fresh
-    interpreter each: nothing of this process' torch or gloo state is
-    inherited). When one rank fails, the other is killed (it would wait in a
-    collective); a rank still running after ``timeout`` seconds is killed
-    and the test fails, naming it. Returns the exit codes."""
-    ctx = multiprocessing.get_context('spawn')
-    procs = [
-        ctx.Process(target=target, args=(rank, *args)) for rank in range(2)
-    ]
-    for proc in procs:
-        proc.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while any(proc.is_alive() for proc in procs):
-            failed = [p for p in procs if p.exitcode not in (None, 0)]
-            if failed or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
-        hung = [rank for rank, proc in enumerate(procs) if proc.is_alive()]
-    finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
-    codes = [proc.exitcode for proc in procs]
-    if hung and not any(code not in (None, 0, -9) for code in codes):
-        pytest.fail(f'rank(s) {hung} still running after {timeout} s: '
-                    f'killed (exit codes {codes})')
-    return codes
-
-
 def _ddp_rank(rank, tmp_dir, find_unused):
     """Wrap a model in DDP across two gloo processes, then run the hook;
     write what happened to ``rank{rank}.json``."""
@@ -175,7 +141,8 @@ def _ddp_rank(rank, tmp_dir, find_unused):
 
 
 @pytest.mark.parametrize('find_unused', [False, True])
-def test_distributed_run_needs_find_unused_parameters(tmp_path, find_unused):
+def test_distributed_run_needs_find_unused_parameters(tmp_path, find_unused,
+                                                      run_two_ranks):
     codes = run_two_ranks(_ddp_rank, (str(tmp_path), find_unused))
     assert codes == [0, 0]
     results = [

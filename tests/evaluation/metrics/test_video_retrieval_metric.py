@@ -2,9 +2,7 @@
 a 2-process run with a padded sampler, and a Runner test loop on tiny
 videos."""
 import math
-import multiprocessing
 import os
-import time
 import traceback
 
 import pytest
@@ -165,38 +163,6 @@ def test_bad_inputs():
     assert metric.results[-1]['label'] == 3
 
 
-def run_two_ranks(target, args, timeout=300):
-    """Run ``target(rank, *args)`` in two spawned processes (a fresh
-    interpreter each: nothing of this process' torch or gloo state is
-    inherited). When one rank fails, the other is killed (it would wait in a
-    collective); a rank still running after ``timeout`` seconds is killed
-    and the test fails, naming it. Returns the exit codes."""
-    ctx = multiprocessing.get_context('spawn')
-    procs = [
-        ctx.Process(target=target, args=(rank, *args)) for rank in range(2)
-    ]
-    for proc in procs:
-        proc.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while any(proc.is_alive() for proc in procs):
-            failed = [p for p in procs if p.exitcode not in (None, 0)]
-            if failed or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
-        hung = [rank for rank, proc in enumerate(procs) if proc.is_alive()]
-    finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
-    codes = [proc.exitcode for proc in procs]
-    if hung and not any(code not in (None, 0, -9) for code in codes):
-        pytest.fail(f'rank(s) {hung} still running after {timeout} s: '
-                    f'killed (exit codes {codes})')
-    return codes
-
-
 def _rank_main(rank, data, init_file, out_file):
     """One of two processes: its DefaultSampler share, batches of 3 (the
     last partial), then MMEngine's gather in ``evaluate``."""
@@ -237,7 +203,8 @@ def _rank_entry(rank, data, init_file, out_file):
     os._exit(0)
 
 
-def test_two_processes_with_padding_count_every_video(tmp_path):
+def test_two_processes_with_padding_count_every_video(tmp_path,
+                                                      run_two_ranks):
     gen = torch.Generator().manual_seed(7)
     size = 11  # odd: DefaultSampler pads rank 1 with a repeat of video 0
     feats = torch.randn(size, 8, generator=gen)
