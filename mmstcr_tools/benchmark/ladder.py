@@ -10,6 +10,7 @@ every method, per seed. Each finished (method, seed) is saved in
 with the same settings.
 """
 import copy
+import hashlib
 import json
 import os
 import os.path as osp
@@ -165,9 +166,15 @@ class Ladder:
 
     # ----------------------------------------------------------- one step
     def _key(self, name: str, seed: int, split: str) -> str:
-        p = self.protocol
-        return (f'{name}|seed{seed}|{split}|{p.pretrain_iters}|'
-                f'{p.finetune_iters}|{self.cache.array_file}')
+        """The progress key: method, seed, split, and a digest of every
+        protocol setting but the seed list and the interval level, so that
+        a result is reused only under the protocol it was measured with."""
+        p = {k: v for k, v in dict(self.protocol).items()
+             if k not in ('seeds', 'level')}
+        digest = hashlib.sha1(
+            json.dumps(p, sort_keys=True, default=str).encode()).hexdigest()
+        return (f'{name}|seed{seed}|{split}|{digest[:10]}|'
+                f'{self.cache.array_file}')
 
     def run_one(self, name: str, seed: int, split: str = 'test',
                 candidates: Optional[dict] = None) -> Dict[str, float]:
@@ -296,6 +303,54 @@ class Ladder:
         self.log('\n' + table)
         self.log(f'\ntable.md, results.json, ladder.png in {self.work_dir}')
         return CANNOT_MEASURE if failed else 0
+
+    def calibrate(self, out_dir: str) -> dict:
+        """Choose the pretraining optimiser on the controls, before any
+        method is run on the test videos: for each of
+        ``calibration.optimizers``, the floor, the ceiling and the positive
+        control (``calibration.positive``, a pretext known to carry the
+        labels' signal) on the validation split over
+        ``calibration.seeds``. The score of an optimiser is the smaller of
+        the ceiling's and the positive control's mean gain over the floor
+        in ``calibration.metric``: the chosen one lets both known-good
+        methods register. The test videos are not read."""
+        c = self.cfg.calibration
+        frozen = copy.deepcopy(self.protocol)
+        names = ['scratch', 'supervised', c.positive]
+        scores, rows = {}, []
+        for opt_name, optimizer in c.optimizers.items():
+            self.protocol = copy.deepcopy(frozen)
+            self.protocol.optimizer = dict(optimizer)
+            per = {n: [] for n in names}
+            for seed in c.seeds:
+                for n in names:
+                    per[n].append(self.run_one(n, seed, 'val')[c.metric])
+            mean = {n: float(np.mean(v)) for n, v in per.items()}
+            gains = [mean[n] - mean['scratch'] for n in names[1:]]
+            scores[opt_name] = min(gains)
+            rows.append(f'| {opt_name} | ' + ' | '.join(
+                f'{100 * mean[n]:.1f}' for n in names) +
+                        f' | {100 * scores[opt_name]:+.1f} |')
+            self.log(f'calibration: {opt_name}: val {c.metric} ' + ' '.join(
+                f'{n} {100 * mean[n]:.1f}' for n in names))
+        self.protocol = frozen
+        best = max(scores, key=lambda k: scores[k])
+        table = '\n'.join([
+            f'| pretraining optimiser | ' + ' | '.join(
+                f'{n} (val {c.metric} %)' for n in names) +
+            ' | score: min gain over the floor |',
+            '|---|' + '---:|' * (len(names) + 1), *rows])
+        os.makedirs(out_dir, exist_ok=True)
+        write_json(osp.join(out_dir, 'calibration.json'),
+                   dict(selected=best, scores=scores, seeds=list(c.seeds),
+                        metric=c.metric, machine=self.machine(),
+                        optimizers={k: dict(v)
+                                    for k, v in c.optimizers.items()}))
+        with open(osp.join(out_dir, 'calibration.md'), 'w') as f:
+            f.write(table + '\n')
+        self.log('\n' + table)
+        self.log(f'calibration: selected {best}')
+        return dict(selected=best, scores=scores, table=table)
 
     def search(self, out_dir: str) -> dict:
         """Item 3: every candidate on the validation split over

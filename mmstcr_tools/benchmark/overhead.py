@@ -22,15 +22,15 @@ def bare_loop_seconds(model_cfg: dict, dataset_cfg: dict, batch_size: int,
                       iters: int, warmup: int, optimizer: dict,
                       seed: int) -> List[float]:
     """Per-iteration seconds (after ``warmup``) of a plain loop: a torch
-    DataLoader, the model's data preprocessor and loss, backward, SGD."""
+    DataLoader, the model's data preprocessor and loss, backward, the optimiser's step."""
     torch.manual_seed(seed)
     model = MODELS.build(copy.deepcopy(model_cfg))
     model.init_weights()
     model.train()
     dataset = DATASETS.build(copy.deepcopy(dataset_cfg))
     opt_cfg = dict(optimizer)
-    opt_cfg.pop('type')
-    opt = torch.optim.SGD(model.parameters(), **opt_cfg)
+    opt = getattr(torch.optim, opt_cfg.pop('type'))(model.parameters(),
+                                                    **opt_cfg)
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True,
                         num_workers=0, collate_fn=pseudo_collate,
                         drop_last=True)

@@ -11,6 +11,8 @@ Examples::
         --work-dir work_dirs/ladder_other
     # floor and ceiling only (calibration)
     python tools/analysis/stcr_ladder.py --methods scratch supervised
+    # the calibration of the pretraining optimiser on the controls
+    python tools/analysis/stcr_ladder.py --calibrate
     # item 3: the search on the validation split, then the selection on test
     python tools/analysis/stcr_ladder.py --search
 
@@ -43,6 +45,10 @@ def parse_args(argv=None):
     parser.add_argument('--quick', action='store_true',
                         help="the config's quick_methods, one seed, no "
                         'overhead measurement')
+    parser.add_argument('--calibrate', action='store_true',
+                        help="run the config's calibration (the controls "
+                        'on the validation split under each candidate '
+                        'pretraining optimiser)')
     parser.add_argument('--search', action='store_true',
                         help="run the config's search (item 3)")
     parser.add_argument('--overhead-iters', type=int, default=15,
@@ -88,6 +94,9 @@ def main(argv=None) -> int:
 
     ladder = Ladder(cfg, args.work_dir, args.data_root, log)
     ladder.prepare_data()
+    if args.calibrate:
+        ladder.calibrate(osp.join(args.work_dir, 'calibration'))
+        return 0
     if args.search:
         ladder.search(osp.join(args.work_dir, 'search'))
         return 0

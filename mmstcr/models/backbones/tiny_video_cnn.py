@@ -48,6 +48,10 @@ class TinyVideoCNN(BaseModule):
         stage_stride (Sequence[int]): Stride of each stage's first conv.
             Defaults to ``(2, 2, 2)``.
         convs_per_stage (int): Convs per stage. Defaults to 2.
+        channels_last (bool): Keep the conv weights in the
+            ``channels_last_3d`` memory format, so that oneDNN runs every
+            conv (and its backward) in that layout; the output is returned
+            contiguous. Numerically the same model. Defaults to True.
         init_cfg (dict or list[dict], optional): Defaults to Kaiming normal
             convs (fan out, ReLU) and unit BN, as torchvision's video
             ResNets.
@@ -60,6 +64,7 @@ class TinyVideoCNN(BaseModule):
                  stage_channels: Sequence[int] = (32, 64),
                  stage_stride: Sequence[int] = (2, 2, 2),
                  convs_per_stage: int = 2,
+                 channels_last: bool = True,
                  init_cfg: Optional[Union[Dict, List[Dict]]] = (
                      dict(type='Kaiming', layer='Conv3d', mode='fan_out',
                           nonlinearity='relu'),
@@ -88,6 +93,10 @@ class TinyVideoCNN(BaseModule):
             self.add_module(name, nn.Sequential(*blocks))
             self.stage_names.append(name)
             channels = out
+        self.channels_last = channels_last
+        if channels_last:
+            # in-place inits and load_state_dict keep this layout
+            self.to(memory_format=torch.channels_last_3d)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``N x C x T x H x W`` clips -> ``N x C' x T' x H' x W'`` map."""
@@ -98,4 +107,4 @@ class TinyVideoCNN(BaseModule):
         x = self.stem(x)
         for name in self.stage_names:
             x = getattr(self, name)(x)
-        return x
+        return x.contiguous()
