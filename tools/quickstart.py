@@ -10,7 +10,9 @@ floor), supervised pretraining on the pool's labels (the ceiling), pace
 prediction, pace + STCR with the counter-measure the config names, and the
 faithful STCR. Each is scored by kNN, a linear probe and finetuning on 5
 labelled videos per class, and shown with the share of the floor-to-ceiling
-gap it closes. One line per step; the runners' full logs go to
+gap it closes. To fit in a few minutes it uses the config's
+``quick_protocol`` (half the pretraining and finetuning iterations of the
+measured protocol). One line per step; the runners' full logs go to
 ``<work-dir>/runs/``.
 
 One seed is an anecdote: README's "Does STCR help?" gives the table over
@@ -71,6 +73,7 @@ def main(argv=None) -> int:
     start = time.time()
     cfg = Config.fromfile(args.config)
     import_modules_from_strings(**cfg.custom_imports)
+    cfg.protocol.update(cfg.get('quick_protocol', {}))
     methods = list(cfg.quick_methods)
     print(f'[quickstart] seed {args.seed}: {", ".join(methods)}; data and '
           f'logs in {osp.abspath(args.work_dir)}', flush=True)
@@ -84,7 +87,10 @@ def main(argv=None) -> int:
         if ladder.method_spec(m)['role'] in ('floor', 'ceiling')
     ]
     results = ladder.results(names, [args.seed])
-    print(f'\nOne seed ({args.seed}), {time.time() - start:.0f} s; top-1 % on '
+    p = cfg.protocol
+    print(f'\nOne seed ({args.seed}), {p.pretrain_iters} pretraining and '
+          f'{p.finetune_iters} finetuning iterations (the quick protocol), '
+          f'{time.time() - start:.0f} s; top-1 % on '
           f'{len(ladder.cache.test)} test videos (chance '
           f'{100 / ladder.cache.num_classes:.1f}), in brackets the share of '
           'the floor-to-ceiling gap closed:\n')

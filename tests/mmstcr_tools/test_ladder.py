@@ -114,3 +114,62 @@ def test_module_never_imported_by_runtime():
                          text=True, check=True).stdout.strip()
     assert out == 'False'
     assert ladder_mod.CANNOT_MEASURE == 3
+
+
+def test_calibration_picks_the_optimiser_both_controls_register(
+        tree, tmp_path, monkeypatch):
+    """Under 'a' the ceiling gains 40 points but pace 2; under 'b' they gain
+    20 and 10: the score is the smaller gain, so 'b' (10 > 2) is chosen.
+    Only the validation split is read, and the protocol is left as it
+    was."""
+    cfg = Config.fromfile(CONFIG)
+    cfg.calibration.seeds = [0, 1]
+    cfg.calibration.optimizers = dict(a=dict(type='SGD', lr=0.1),
+                                      b=dict(type='Adam', lr=1e-3))
+    gains = dict(SGD=dict(supervised=0.4, pace=0.02),
+                 Adam=dict(supervised=0.2, pace=0.1))
+    splits = []
+
+    def run_one(self, name, seed, split='test', candidates=None):
+        splits.append(split)
+        kind = self.protocol.optimizer['type']
+        value = 0.2 + gains[kind].get(name, 0.0) + 0.01 * seed
+        return dict(kNN=value, linear=value, finetune=value)
+
+    monkeypatch.setattr(Ladder, 'run_one', run_one)
+    lad = Ladder(cfg, str(tmp_path), tree, log=lambda line: None)
+    before = dict(lad.protocol.optimizer)
+    out = lad.calibrate(str(tmp_path / 'cal'))
+    assert out['selected'] == 'b'
+    assert out['scores'] == pytest.approx(dict(a=0.02, b=0.1))
+    assert set(splits) == {'val'} and len(splits) == 2 * 2 * 3
+    assert dict(lad.protocol.optimizer) == before
+    saved = json.load(open(tmp_path / 'cal' / 'calibration.json'))
+    assert saved['selected'] == 'b'
+    assert '| b | 20.5 | 40.5 | 30.5 | +10.0 |' in (
+        tmp_path / 'cal' / 'calibration.md').read_text()
+
+
+def test_progress_key_follows_the_protocol(tree, tmp_path):
+    """A result is reused only under the protocol it was measured with:
+    the optimiser or the budget change the key, the seed list does not."""
+    cfg = Config.fromfile(CONFIG)
+    lad = Ladder(cfg, str(tmp_path), tree, log=lambda line: None)
+    lad.prepare_data()
+    key = lad._key('pace', 0, 'test')
+    lad.protocol.seeds = [5, 6, 7]
+    assert lad._key('pace', 0, 'test') == key
+    lad.protocol.optimizer = dict(type='Adam', lr=1e-3)
+    assert lad._key('pace', 0, 'test') != key
+    lad.protocol = Config.fromfile(CONFIG).protocol
+    lad.protocol.pretrain_iters = 1
+    assert lad._key('pace', 0, 'test') != key
+    assert lad._key('pace', 0, 'val') != lad._key('pace', 0, 'test')
+
+
+def test_quick_protocol_is_the_protocol_with_fewer_iterations():
+    cfg = Config.fromfile(CONFIG)
+    quick = cfg.quick_protocol
+    assert set(quick) <= set(cfg.protocol)
+    assert quick.pretrain_iters < cfg.protocol.pretrain_iters
+    assert quick.finetune_iters < cfg.protocol.finetune_iters

@@ -43,8 +43,8 @@ def parse_args(argv=None):
                         help='methods of the config (default: all)')
     parser.add_argument('--seeds', nargs='+', type=int, default=None)
     parser.add_argument('--quick', action='store_true',
-                        help="the config's quick_methods, one seed, no "
-                        'overhead measurement')
+                        help="the config's quick_methods and "
+                        'quick_protocol, one seed, no overhead measurement')
     parser.add_argument('--calibrate', action='store_true',
                         help="run the config's calibration (the controls "
                         'on the validation split under each candidate '
@@ -81,6 +81,8 @@ def main(argv=None) -> int:
     for item in args.cfg_options:
         key, value = item.split('=', 1)
         cfg.merge_from_dict({key: eval(value, {}, {})})
+    if args.quick:
+        cfg.protocol.update(cfg.get('quick_protocol', {}))
     import_modules_from_strings(**cfg.custom_imports)
     os.makedirs(args.work_dir, exist_ok=True)
     log_file = open(osp.join(args.work_dir, 'ladder.log'), 'a')
