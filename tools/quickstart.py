@@ -82,10 +82,7 @@ def main(argv=None) -> int:
                                            if not line.startswith('\n')
                                            else '', flush=True))
     status = ladder.run(methods, [args.seed])
-    names = methods if status == 0 else [
-        m for m in methods
-        if ladder.method_spec(m)['role'] in ('floor', 'ceiling')
-    ]
+    names = [m for m in methods if ladder.done(m, args.seed)]
     results = ladder.results(names, [args.seed])
     p = cfg.protocol
     print(f'\nOne seed ({args.seed}), {p.pretrain_iters} pretraining and '

@@ -3,9 +3,12 @@ in one process.
 
 Order: the data (generated or decoded once), the runner overhead, then per
 seed the floor (scratch) and the ceiling (supervised pretraining on the
-pool's labels). If the ceiling does not beat the floor, the run reports
-that the protocol cannot measure and stops (exit status 3). Otherwise
-every method, per seed. Each finished (method, seed) is saved in
+pool's labels). The check is per metric (kNN, linear probe, finetuning):
+a metric measures when the ceiling beats the floor (paired interval above
+0). If no metric measures, the run reports that the protocol cannot
+measure and stops (exit status 3). Otherwise every method, per seed; the
+metrics that do not measure get no gap closed, are named in the report,
+and the run still ends with status 3. Each finished (method, seed) is saved in
 ``<work_dir>/progress.json`` and skipped when the run is started again
 with the same settings.
 """
@@ -220,6 +223,11 @@ class Ladder:
         return metrics
 
     # ---------------------------------------------------------------- run
+    def done(self, name: str, seed: int, split: str = 'test') -> bool:
+        """Whether ``name`` has a result for ``seed`` on ``split`` under
+        this protocol."""
+        return self._key(name, seed, split) in self.progress
+
     def results(self, names: List[str], seeds: List[int], split: str = 'test',
                 candidates: Optional[dict] = None) -> List[MethodResult]:
         out = []
@@ -245,11 +253,22 @@ class Ladder:
             torch=torch.__version__)
 
     def report(self, results: List[MethodResult], out_dir: str,
-               extra: dict, title: str) -> str:
+               extra: dict, title: str, unmeasurable: dict = None) -> str:
+        """Writes table.md, results.json and ladder.png; ``unmeasurable``
+        maps each metric where the ceiling does not beat the floor to that
+        difference's text."""
         os.makedirs(out_dir, exist_ok=True)
         level = self.protocol.level
-        rows = table_rows(results, METRICS, level)
+        unmeasurable = unmeasurable or {}
+        rows = table_rows(results, METRICS, level, list(unmeasurable))
         table = format_table(rows, METRICS)
+        if unmeasurable:
+            table += ('\n\nTHE PROTOCOL CANNOT MEASURE ' + ', '.join(
+                f'{m} (ceiling - floor {d})'
+                for m, d in unmeasurable.items()) +
+                      ': the ceiling does not beat the floor there, so its '
+                      'gaps closed are n/a and its differences are not '
+                      'evidence.')
         with open(osp.join(out_dir, 'table.md'), 'w') as f:
             f.write(table + '\n')
         write_json(osp.join(out_dir, 'results.json'),
@@ -283,14 +302,20 @@ class Ladder:
             m: dict(measurable=v['measurable'], **asdict(v['diff']))
             for m, v in check.items()
         }
-        failed = [m for m, v in check.items() if not v['measurable']]
+        failed = {
+            m: v['diff'].format()
+            for m, v in check.items() if not v['measurable']
+        }
         names = controls + [m for m in methods if m not in controls]
         if failed:
-            self.log('THE PROTOCOL CANNOT MEASURE: the ceiling does not beat '
-                     'the floor on ' + ', '.join(
-                         f'{m} ({check[m]["diff"].format()})'
-                         for m in failed) +
-                     '; gaps closed would be meaningless, no method is run')
+            self.log('THE PROTOCOL CANNOT MEASURE ' + ', '.join(
+                f'{m} (ceiling - floor {d})' for m, d in failed.items()) +
+                     ': the ceiling does not beat the floor there' +
+                     ('; no metric measures, no method is run'
+                      if len(failed) == len(check) else
+                      '; the methods run, without a gap closed for ' +
+                      ', '.join(failed)))
+        if len(failed) == len(check):
             names = controls
         else:
             for seed in seeds:
@@ -299,7 +324,7 @@ class Ladder:
         extra['timings']['total_s'] = time.perf_counter() - start
         table = self.report(
             self.results(names, seeds), self.work_dir, extra,
-            f'{len(seeds)} seed(s), {osp.basename(self.data_root)}')
+            f'{len(seeds)} seed(s), {osp.basename(self.data_root)}', failed)
         self.log('\n' + table)
         self.log(f'\ntable.md, results.json, ladder.png in {self.work_dir}')
         return CANNOT_MEASURE if failed else 0

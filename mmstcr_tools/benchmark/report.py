@@ -55,10 +55,12 @@ def measurability(results: Sequence[MethodResult], metrics: Sequence[str],
 
 
 def table_rows(results: Sequence[MethodResult], metrics: Sequence[str],
-               level: float = 0.95) -> List[dict]:
+               level: float = 0.95,
+               unmeasurable: Sequence[str] = ()) -> List[dict]:
     """One row per method: per metric the summary, the paired difference
     against the floor and against the method's baseline, and the gap
-    closed (of the means)."""
+    closed (of the means; NaN for the ``unmeasurable`` metrics, where the
+    ceiling does not beat the floor)."""
     floor, ceiling = _by_role(results, 'floor'), _by_role(results, 'ceiling')
     by_name = {r.name: r for r in results}
     rows = []
@@ -74,7 +76,8 @@ def table_rows(results: Sequence[MethodResult], metrics: Sequence[str],
                 summary=s,
                 vs_floor=(None if r.role == 'floor' else paired_difference(
                     values, floor.per_seed[metric], level)),
-                gap=gap_closed(s.mean, f_mean, c_mean))
+                gap=(float('nan') if metric in unmeasurable else
+                     gap_closed(s.mean, f_mean, c_mean)))
             if r.baseline is not None and r.baseline in by_name:
                 cell['vs_baseline'] = paired_difference(
                     values, by_name[r.baseline].per_seed[metric], level)

@@ -173,3 +173,40 @@ def test_quick_protocol_is_the_protocol_with_fewer_iterations():
     assert set(quick) <= set(cfg.protocol)
     assert quick.pretrain_iters < cfg.protocol.pretrain_iters
     assert quick.finetune_iters < cfg.protocol.finetune_iters
+
+
+def test_a_metric_that_cannot_measure_loses_its_gap_not_the_run(
+        tree, tmp_path, monkeypatch):
+    """The ceiling beats the floor in kNN and the probe on every seed, but
+    not in finetuning: the methods still run, finetuning's gaps are n/a,
+    the report names it, and the status is 3."""
+    cfg = Config.fromfile(CONFIG)
+    knn = dict(scratch=(0.17, 0.18, 0.16), supervised=(0.60, 0.62, 0.61),
+               pace=(0.30, 0.31, 0.29))
+    finetune = dict(scratch=(0.30, 0.20, 0.25), supervised=(0.25, 0.40, 0.22),
+                    pace=(0.28, 0.21, 0.26))
+
+    def run_one(self, name, seed, split='test', candidates=None):
+        metrics = dict(kNN=knn[name][seed], linear=knn[name][seed],
+                       finetune=finetune[name][seed])
+        self.progress[self._key(name, seed, split)] = dict(metrics=metrics)
+        return metrics
+
+    monkeypatch.setattr(Ladder, 'run_one', run_one)
+    lines = []
+    lad = Ladder(cfg, str(tmp_path), tree, log=lines.append)
+    assert lad.run(['pace'], [0, 1, 2]) == CANNOT_MEASURE
+    assert lad.done('pace', 2) and not lad.done('stcr', 0)
+    data = json.load(open(tmp_path / 'results.json'))
+    assert data['methods']['pace']['finetune'] == pytest.approx(
+        [28., 21., 26.])
+    assert data['measurable']['kNN']['measurable']
+    assert not data['measurable']['finetune']['measurable']
+    table = (tmp_path / 'table.md').read_text()
+    pace_row = next(r for r in table.splitlines()
+                    if r.startswith('| pace |')).split(' | ')
+    # kNN gap (0.30 - 0.17) / (0.61 - 0.17) = 0.295; finetune gap n/a
+    assert pace_row[4] == '+0.30' and pace_row[10] == 'n/a'
+    assert 'THE PROTOCOL CANNOT MEASURE finetune' in table
+    assert any('the methods run, without a gap closed for finetune' in line
+               for line in lines)
