@@ -5,14 +5,17 @@ A stand-alone script as well as a module: :func:`check_video` in
 a subprocess, because decord 0.6.0 can crash the process (a segmentation
 fault, no Python error) on a truncated file that it is handed from memory,
 which is how MMAction2's ``DecordInit`` opens videos. It imports only decord
-and the standard library, so a subprocess starts in a fraction of a second.
+and the standard library (and the runtime's stdlib-only
+``mmstcr/datasets/video_checks.py``, loaded without the ``mmstcr``
+package), so a subprocess starts in a fraction of a second.
 
 The subprocess prints one JSON line, ``{"reason": null}`` or
 ``{"reason": "..."}``; if it dies by a signal, the caller reports that.
 """
+import importlib.util
 import io
 import json
-import struct
+import os.path as osp
 import sys
 from typing import Optional
 
@@ -20,40 +23,33 @@ from typing import Optional
 CHUNK = 32
 
 
+def _load_video_checks():
+    """The runtime's ``mmstcr.datasets.video_checks`` (the AVI header check
+    that ``CheckedDecordInit`` uses too).
+
+    Loaded from the installed ``mmstcr`` package's directory without running
+    ``mmstcr/__init__.py``, which imports torch and MMAction2 (about 10 s on
+    the project's CPU): this module runs once per video in a subprocess.
+    A process that has imported ``mmstcr`` already gets its module.
+    """
+    name = 'mmstcr.datasets.video_checks'
+    if name in sys.modules:
+        return sys.modules[name]
+    package = importlib.util.find_spec('mmstcr')  # does not import mmstcr
+    path = osp.join(package.submodule_search_locations[0], 'datasets',
+                    'video_checks.py')
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+truncation_problem = _load_video_checks().truncation_problem
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def avi_declared_frames(path: str) -> Optional[int]:
-    """The frame count an AVI file's main header (``avih``) declares, or
-    None if the file is not an AVI or declares none.
-
-    Opened by path, decord reads a truncated AVI without an error: it finds
-    the frames that are left (9 of 40 at half the bytes). The header, at the
-    start of the file, still says how many there were.
-    """
-    with open(path, 'rb') as f:
-        head = f.read(1 << 16)
-    if len(head) < 12 or head[:4] != b'RIFF' or head[8:12] != b'AVI ':
-        return None
-    at = head.find(b'avih', 12)
-    # avih: 4-byte tag, 4-byte size, then dwMicroSecPerFrame,
-    # dwMaxBytesPerSec, dwPaddingGranularity, dwFlags, dwTotalFrames
-    if at < 0 or len(head) < at + 28:
-        return None
-    total = struct.unpack_from('<I', head, at + 24)[0]
-    return total or None
-
-
-def truncation_problem(path: str, num_frames: int) -> Optional[str]:
-    """Why a video whose reader found ``num_frames`` frames is truncated,
-    or None: an AVI whose header declares more frames."""
-    declared = avi_declared_frames(path)
-    if declared is not None and num_frames < declared:
-        return (f'it is truncated: its AVI header declares {declared} '
-                f'frames, decord finds {num_frames}')
-    return None
 
 
 def _shape_problem(index: int, frame) -> Optional[str]:

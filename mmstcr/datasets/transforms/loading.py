@@ -12,7 +12,7 @@ from mmaction.datasets.transforms import DecordInit
 from mmaction.registry import TRANSFORMS
 from mmengine.fileio import FileClient
 
-from mmstcr.datasets.preparation.video_probe import truncation_problem
+from mmstcr.datasets.video_checks import truncation_problem
 
 
 class CorruptVideoError(OSError):
