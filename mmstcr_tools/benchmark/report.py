@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from mmstcr.utils.stats import paired_difference, summarize
+from mmstcr_tools.stats import paired_difference, summarize
 
 ROLES = ('floor', 'ceiling', 'method')
 

@@ -18,8 +18,9 @@ from mmengine import Config
 import mmstcr  # noqa: F401  (registers mmstcr's modules)
 from mmaction.registry import DATASETS
 from mmaction.utils import register_all_modules
-from mmstcr.datasets.synthetic import (MotionDatasetConfig,
-                                       make_motion_hmdb51, make_motion_ucf101)
+from mmstcr_tools.motion_dataset import (MotionDatasetConfig,
+                                         make_motion_hmdb51,
+                                         make_motion_ucf101)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 import pytest
 
-from mmstcr.datasets.preparation import check_video
+from mmstcr_tools.preparation import check_video
 
 CUTS = (10, 25, 50, 75, 90)  # percent of the file's bytes kept
 FORMATS = dict(xvid=('avi', 'XVID'), mjpg=('avi', 'MJPG'), mp4v=('mp4',

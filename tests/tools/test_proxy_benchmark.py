@@ -72,7 +72,7 @@ def test_pretrain_epochs_override_the_config(tmp_path):
 
 
 def test_work_dir_keeps_its_pretraining_budget(tmp_path):
-    from mmstcr.benchmark.proxy import check_pretrain_budget
+    from mmstcr_tools.benchmark.proxy import check_pretrain_budget
     plan = tool.make_plan(tool.parse_args(['--work-dir', str(tmp_path)]),
                           CFG)
     check_pretrain_budget(plan)  # records the budget

@@ -7,7 +7,8 @@ import os.path as osp
 import pytest
 from mmengine import Config
 
-from mmstcr.benchmark import check_dataset_settings, generator_settings
+from mmstcr_tools.benchmark.proxy import (check_dataset_settings,
+                                          generator_settings)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -140,7 +140,7 @@ def render_tables(res: dict) -> str:
             'mixup / pack ms | MMAction2 decode / resize / crop / flip / '
             '- / pack ms |')
         out('|---|---:|---:|---:|---:|---|---|')
-        from mmstcr.benchmark.speed import STEPS
+        from mmstcr_tools.benchmark.speed import STEPS
         for r in p['rows']:
             split = ' / '.join(f"{r['stcr_ms'][s]:.2f}" for s in STEPS)
             msplit = ' / '.join(f"{r['mma_ms'][s]:.2f}" for s in STEPS)
@@ -237,7 +237,7 @@ def main(argv=None):
     args = parse_args(argv)
     import torch
     torch.set_num_threads(args.threads)
-    from mmstcr.benchmark import speed
+    from mmstcr_tools.benchmark import speed
     if args.memory_worker:
         kind, arch, *nums = args.memory_worker
         base, batch, frames, size, threads = (int(n) for n in nums)

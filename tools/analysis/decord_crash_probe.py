@@ -88,7 +88,7 @@ def outcome(code: str, video: str, timeout: float = 300) -> str:
 def probe(work_dir: str, formats, cuts):
     """Rows ``(format, cut %, stock, mmstcr, check_video rejects)``; cut
     100 is the full file."""
-    from mmstcr.datasets.preparation import check_video
+    from mmstcr_tools.preparation import check_video
     rows = []
     for name in formats:
         ext, fourcc = FORMATS[name]

@@ -62,8 +62,8 @@ def _train_main():
 
 def make_videos(root: str) -> dict:
     """16 synthetic videos (2 motion classes) in UCF101's layout."""
-    from mmstcr.datasets.synthetic import (MotionDatasetConfig,
-                                           make_motion_ucf101)
+    from mmstcr_tools.motion_dataset import (MotionDatasetConfig,
+                                             make_motion_ucf101)
     ann = osp.join(root, 'ucfTrainTestlist', 'trainlist01.txt')
     if not osp.isfile(ann):
         make_motion_ucf101(

@@ -30,10 +30,11 @@ sys.path.insert(0, REPO)
 
 from mmengine import Config  # noqa: E402
 
-from mmstcr.benchmark import (BenchmarkPlan, best_method,  # noqa: E402
-                              report_table, run_benchmark)
-from mmstcr.benchmark.proxy import METRICS  # noqa: E402
-from mmstcr.utils.steps import StepError  # noqa: E402
+from mmstcr_tools.benchmark.proxy import (METRICS,  # noqa: E402
+                                          BenchmarkPlan, run_benchmark)
+from mmstcr_tools.benchmark.proxy_report import (  # noqa: E402
+    best_method, report_table)
+from mmstcr_tools.steps import StepError  # noqa: E402
 
 logger = logging.getLogger('proxy_benchmark')
 

@@ -5,11 +5,11 @@ Two class sets (``--class-set``):
 
 - ``directions`` (default): translate left/right/up/down, rotate
   clockwise/counter-clockwise, expand, contract. A left-right flip or a
-  time reversal changes the class (mmstcr/datasets/synthetic/motion.py).
+  time reversal changes the class (mmstcr_tools/motion_dataset/motion.py).
 - ``kinds``: Translate, Rotate, Zoom, Oscillate, Orbit, Pulse, Swing,
   each video with its own random direction, sense, phase and centre, so
   that flips, 90-degree rotations and time reversal keep the class, as
-  for real actions (mmstcr/datasets/synthetic/kinds.py).
+  for real actions (mmstcr_tools/motion_dataset/kinds.py).
 
 ``--background-key group`` gives all clips of a group one background in
 every class, so a background never tells the class (the default,
@@ -29,9 +29,10 @@ drew (speed; for kinds also the kind and its parameters).
 import argparse
 import sys
 
-from mmstcr.datasets.synthetic import (BACKGROUND_KEYS, CLASS_SETS,
-                                       MotionDatasetConfig, make_motion_hmdb51,
-                                       make_motion_ucf101)
+from mmstcr_tools.motion_dataset import (BACKGROUND_KEYS, CLASS_SETS,
+                                         MotionDatasetConfig,
+                                         make_motion_hmdb51,
+                                         make_motion_ucf101)
 
 
 def parse_args(argv=None):

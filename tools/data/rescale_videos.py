@@ -13,7 +13,7 @@ half-written file. Exit status 1 if any video failed (all are named).
 import argparse
 import sys
 
-from mmstcr.datasets.preparation import rescale_tree
+from mmstcr_tools.preparation import rescale_tree
 
 
 def parse_args(argv=None):

@@ -8,7 +8,7 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from mmstcr.datasets.preparation import write_video
+from mmstcr_tools.preparation import write_video
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))

@@ -11,8 +11,8 @@ files or arguments.
 """
 import sys
 
-from mmstcr.datasets.preparation import prepare_hmdb51
-from mmstcr.datasets.preparation.cli import build_annotations_main
+from mmstcr_tools.preparation import prepare_hmdb51
+from mmstcr_tools.preparation.cli import build_annotations_main
 
 
 def main(argv=None) -> int:
