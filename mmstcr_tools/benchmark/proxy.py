@@ -20,7 +20,6 @@ from mmstcr_tools import steps
 
 logger = logging.getLogger('proxy_benchmark')
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 METRICS = ('top-1', 'kNN', 'R@1')
 
 
@@ -39,6 +38,9 @@ class BenchmarkPlan:
     scratch_config: str
     finetune_config: str
     retrieval_config: str
+    # The repository whose tools/*.py the steps run, in it, and where the
+    # relative config paths above are found.
+    repo: str
     knn_k: int = 5
     split: int = 1
     python: str = sys.executable
@@ -47,11 +49,13 @@ class BenchmarkPlan:
 
     @classmethod
     def from_config(cls, cfg, protocol: str, root: str, methods: List[str],
-                    seeds: List[int], data_root: Optional[str] = None,
+                    seeds: List[int], repo: str,
+                    data_root: Optional[str] = None,
                     verbose: bool = False) -> 'BenchmarkPlan':
-        """A plan from a benchmark config (``configs/benchmark/``): the
-        protocol's work dir is ``<root>/<protocol>``, the generated data
-        ``<root>/data`` unless ``data_root`` is given."""
+        """A plan from a benchmark config (``configs/benchmark/``) for the
+        repository ``repo``: the protocol's work dir is
+        ``<root>/<protocol>``, the generated data ``<root>/data`` unless
+        ``data_root`` is given."""
         if protocol not in cfg.protocols:
             raise ValueError(f'unknown protocol {protocol!r}; the config has '
                              f'{list(cfg.protocols)}')
@@ -71,6 +75,7 @@ class BenchmarkPlan:
             scratch_config=cfg.scratch_config,
             finetune_config=cfg.finetune_config,
             retrieval_config=cfg.retrieval_config,
+            repo=osp.abspath(repo),
             knn_k=cfg.knn_k,
             split=cfg.split,
             verbose=verbose)
@@ -109,12 +114,12 @@ def run_step(plan: BenchmarkPlan, name: str, script: str, *args,
              max_epochs: Optional[int] = None) -> None:
     """Run one tool; its output goes to ``<work_dir>/logs/<name>.log``, a
     progress bar to the screen (the full log with ``verbose``)."""
-    cmd = [plan.python, osp.join(REPO, script), *map(str, args)]
+    cmd = [plan.python, osp.join(plan.repo, script), *map(str, args)]
     log_file = osp.join(plan.work_dir, 'logs',
                         name.replace('/', '_') + '.log')
     logger.debug('%s: %s', name, ' '.join(cmd))
     plan.timings[name] = steps.run_step(
-        cmd, log_file, name, cwd=REPO, max_epochs=max_epochs,
+        cmd, log_file, name, cwd=plan.repo, max_epochs=max_epochs,
         verbose=plan.verbose)
 
 
@@ -331,7 +336,7 @@ def random_init(plan: BenchmarkPlan, seed: int) -> str:
         register_all_modules()
         set_random_seed(seed)
         model = MODELS.build(
-            Config.fromfile(osp.join(REPO, plan.scratch_config)).model)
+            Config.fromfile(osp.join(plan.repo, plan.scratch_config)).model)
         logging.disable(logging.INFO)  # MMEngine's per-weight init report
         try:
             model.init_weights()

@@ -34,6 +34,7 @@ def test_default_plan_runs_the_default_methods_on_three_seeds(tmp_path):
     assert plan.seeds == [0, 1, 2] and plan.protocol == 'low-label'
     assert plan.work_dir == osp.join(str(tmp_path), 'low-label')
     assert plan.data_root == osp.join(str(tmp_path), 'data')
+    assert plan.repo == REPO  # the CLI passes its repository in
     assert 0.1 <= plan.label_fraction <= 0.2
     # both protocols share the pretraining of a seed
     paper = tool.make_plan(

@@ -78,7 +78,7 @@ def make_plan(args, cfg) -> BenchmarkPlan:
     if args.seeds < 1:
         raise SystemExit(f'--seeds must be >= 1, got {args.seeds}')
     plan = BenchmarkPlan.from_config(
-        cfg, args.protocol, args.work_dir, chosen, range(args.seeds),
+        cfg, args.protocol, args.work_dir, chosen, range(args.seeds), REPO,
         data_root=args.data_root, verbose=args.verbose)
     if args.pretrain_epochs is not None:
         if args.pretrain_epochs < 1:
