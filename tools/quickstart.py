@@ -11,7 +11,7 @@ prediction, pace + STCR with the counter-measure the config names, and the
 faithful STCR. Each is scored by kNN, a linear probe and finetuning on 5
 labelled videos per class, and shown with the share of the floor-to-ceiling
 gap it closes. To fit in a few minutes it uses the config's
-``quick_protocol`` (half the pretraining and finetuning iterations of the
+``quick_protocol`` (a third of the pretraining and finetuning iterations of the
 measured protocol). One line per step; the runners' full logs go to
 ``<work-dir>/runs/``.
 
