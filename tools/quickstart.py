@@ -38,9 +38,14 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def ladder_lines(results) -> list:
+def ladder_lines(results, num_test: int = 600) -> list:
     """A readable ladder: one line per rung, top-1 % per metric and the gap
-    closed (of the floor-to-ceiling distance), floor first."""
+    closed (of the floor-to-ceiling distance), floor first. With one seed
+    the only noise measure is the test set's: where the ceiling leads the
+    floor by less than twice the binomial standard error of that difference
+    on ``num_test`` videos, the gap is shown as n/a."""
+    import math
+
     from mmstcr_tools.benchmark.evaluate import METRICS
     from mmstcr_tools.benchmark.report import gap_closed
     by_role = {r.role: r for r in results if r.role != 'method'}
@@ -51,8 +56,9 @@ def ladder_lines(results) -> list:
         cells = []
         for m in METRICS:
             value = r.per_seed[m][0]
-            gap = gap_closed(value, floor.per_seed[m][0],
-                             ceiling.per_seed[m][0])
+            f, c = floor.per_seed[m][0], ceiling.per_seed[m][0]
+            se = math.sqrt((f * (1 - f) + c * (1 - c)) / num_test)
+            gap = gap_closed(value, f, c) if c - f > 2 * se else float('nan')
             gap_text = ('' if r.role != 'method' else
                         '  (gap n/a)' if gap != gap else f'  ({gap:+.0%})')
             cells.append(f'{100 * value:5.1f}{gap_text:>13}')
@@ -77,10 +83,11 @@ def main(argv=None) -> int:
     methods = list(cfg.quick_methods)
     print(f'[quickstart] seed {args.seed}: {", ".join(methods)}; data and '
           f'logs in {osp.abspath(args.work_dir)}', flush=True)
-    ladder = Ladder(cfg, args.work_dir,
-                    log=lambda line: print(f'[quickstart] {line}'
-                                           if not line.startswith('\n')
-                                           else '', flush=True))
+    def log(line: str) -> None:  # the final table is printed below
+        if not line.startswith('\n'):
+            print(f'[quickstart] {line}', flush=True)
+
+    ladder = Ladder(cfg, args.work_dir, log=log)
     status = ladder.run(methods, [args.seed])
     names = [m for m in methods if ladder.done(m, args.seed)]
     results = ladder.results(names, [args.seed])
@@ -91,7 +98,9 @@ def main(argv=None) -> int:
           f'{len(ladder.cache.test)} test videos (chance '
           f'{100 / ladder.cache.num_classes:.1f}), in brackets the share of '
           'the floor-to-ceiling gap closed:\n')
-    print('\n'.join(ladder_lines(results)))
+    print('\n'.join(ladder_lines(results, len(ladder.cache.test))))
+    print('\n(gap n/a: the ceiling leads the floor by less than twice the '
+          'test set\'s sampling error)')
     print(f'\nOne seed is an anecdote: README ("Does STCR help?") has the '
           f'table over seeds. Table, chart and JSON: {args.work_dir}/')
     return status

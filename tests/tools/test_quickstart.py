@@ -100,3 +100,29 @@ def test_other_settings_are_refused(tiny_dataset, key, value):
 def test_split_files_without_metadata_are_refused(tmp_path):
     with pytest.raises(SystemExit, match='motion_dataset.json'):
         check_dataset_settings(str(tmp_path), _settings())
+
+
+def test_ladder_lines_no_gap_where_the_ceiling_is_within_the_noise():
+    """600 test videos, floor 25.8 % and ceiling 26.8 %: the lead (1 point)
+    is below twice the standard error of the difference (2 x 2.5 points),
+    so no gap is shown for that metric, while kNN keeps its gap."""
+    from mmstcr_tools.benchmark.report import MethodResult
+
+    def res(name, role, knn, ft):
+        return MethodResult(name, role, dict(kNN=[knn], linear=[knn],
+                                             finetune=[ft]), [0])
+
+    lines = quickstart.ladder_lines([
+        res('scratch', 'floor', 0.17, 0.258),
+        res('supervised', 'ceiling', 0.59, 0.268),
+        res('pace', 'method', 0.275, 0.172)
+    ], 600)
+    assert lines[3].split()[:3] == ['pace', '27.5', '(+25%)']
+    assert lines[3].endswith('17.2    (gap n/a)')
+    # with 60,000 test videos the same 1-point lead is measurable
+    lines = quickstart.ladder_lines([
+        res('scratch', 'floor', 0.17, 0.258),
+        res('supervised', 'ceiling', 0.59, 0.268),
+        res('pace', 'method', 0.275, 0.263)
+    ], 60000)
+    assert lines[3].endswith('(+50%)')
