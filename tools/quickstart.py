@@ -83,6 +83,7 @@ def main(argv=None) -> int:
     methods = list(cfg.quick_methods)
     print(f'[quickstart] seed {args.seed}: {", ".join(methods)}; data and '
           f'logs in {osp.abspath(args.work_dir)}', flush=True)
+
     def log(line: str) -> None:  # the final table is printed below
         if not line.startswith('\n'):
             print(f'[quickstart] {line}', flush=True)

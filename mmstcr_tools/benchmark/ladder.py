@@ -36,6 +36,13 @@ from .video_cache import VideoCache, load_video_cache, make_splits
 CANNOT_MEASURE = 3
 
 
+def cannot_measure_text(failed: Dict[str, str]) -> str:
+    """'THE PROTOCOL CANNOT MEASURE <metric> (ceiling - floor <diff>), ...'
+    for the metrics where the ceiling does not beat the floor."""
+    return 'THE PROTOCOL CANNOT MEASURE ' + ', '.join(
+        f'{m} (ceiling - floor {d})' for m, d in failed.items())
+
+
 class Ladder:
     """One benchmark run.
 
@@ -263,9 +270,7 @@ class Ladder:
         rows = table_rows(results, METRICS, level, list(unmeasurable))
         table = format_table(rows, METRICS)
         if unmeasurable:
-            table += ('\n\nTHE PROTOCOL CANNOT MEASURE ' + ', '.join(
-                f'{m} (ceiling - floor {d})'
-                for m, d in unmeasurable.items()) +
+            table += ('\n\n' + cannot_measure_text(unmeasurable) +
                       ': the ceiling does not beat the floor there, so its '
                       'gaps closed are n/a and its differences are not '
                       'evidence.')
@@ -308,8 +313,7 @@ class Ladder:
         }
         names = controls + [m for m in methods if m not in controls]
         if failed:
-            self.log('THE PROTOCOL CANNOT MEASURE ' + ', '.join(
-                f'{m} (ceiling - floor {d})' for m, d in failed.items()) +
+            self.log(cannot_measure_text(failed) +
                      ': the ceiling does not beat the floor there' +
                      ('; no metric measures, no method is run'
                       if len(failed) == len(check) else
@@ -361,7 +365,7 @@ class Ladder:
         self.protocol = frozen
         best = max(scores, key=lambda k: scores[k])
         table = '\n'.join([
-            f'| pretraining optimiser | ' + ' | '.join(
+            '| pretraining optimiser | ' + ' | '.join(
                 f'{n} (val {c.metric} %)' for n in names) +
             ' | score: min gain over the floor |',
             '|---|' + '---:|' * (len(names) + 1), *rows])
