@@ -99,6 +99,11 @@ stcr_model = dict(
                  temporal_size=feat_size[0], mode='temporal'),
     data_preprocessor=dict(type='STCRDataPreprocessor', format_shape='NCTHW',
                            **norm))
+# a pretext task alone: the backbone and preprocessor of stcr_model
+pretext_model = dict(
+    type='PretextRecognizer',
+    backbone=backbone,
+    data_preprocessor=stcr_model['data_preprocessor'])
 classifier_model = dict(
     type='Recognizer3D',
     backbone=backbone,
@@ -113,9 +118,12 @@ pace_head = dict(type='PlaybackRateHead', in_channels=feat_channels,
 predictor = dict(type='DescriptorPredictor', in_channels=feat_channels,
                  hidden_channels=32)
 cosine_tw = dict(type='CosineConsistencyLoss', loss_weight=1.0)
-simsiam = dict(stop_grad_clean=True, predictor=predictor, tw_loss=cosine_tw)
-byol = dict(target_momentum=0.01, predictor=predictor, tw_loss=cosine_tw)
-vicreg = dict(desc_loss=dict(type='VarianceCovarianceLoss', var_weight=1.0,
+simsiam = dict(type='SimSiamSTCRRecognizer', predictor=predictor,
+               tw_loss=cosine_tw)
+byol = dict(type='BYOLSTCRRecognizer', target_momentum=0.01,
+            predictor=predictor, tw_loss=cosine_tw)
+vicreg = dict(type='VICRegSTCRRecognizer',
+              desc_loss=dict(type='VarianceCovarianceLoss', var_weight=1.0,
                              cov_weight=0.04))
 stt_head = dict(type='STTCodeHead', in_channels=feat_channels,
                 feat_size=feat_size, hidden_channels=64, inputs='noise',
@@ -127,8 +135,9 @@ nce_head = dict(type='ClipContrastHead', in_channels=feat_channels,
 
 # -------------------------------------------------------------- methods
 # role: floor / ceiling / method. `model`: keys replacing those of
-# stcr_model. `baseline`: the method it is paired against besides scratch
-# ("plus STCR" rows: the pretext alone). `claim`: the paper's table.
+# `base_model` (the name of a model above; default stcr_model). `baseline`:
+# the method it is paired against besides scratch ("plus STCR" rows: the
+# pretext alone). `claim`: the paper's table.
 methods = dict(
     scratch=dict(role='floor'),
     supervised=dict(role='ceiling', pipeline='supervised'),
@@ -136,7 +145,7 @@ methods = dict(
     stt_only=dict(pipeline='stt_only', claim='Table 2 (STT only)'),
     im_only=dict(pipeline='im_only', claim='Table 2 (IM only)'),
     pace=dict(pipeline='pace', claim='Table 4 (pretext alone)',
-              model=dict(consistency=False, pretext_head=pace_head)),
+              base_model='pretext_model', model=dict(pretext_head=pace_head)),
     pace_stcr=dict(pipeline='pace_stcr', baseline='pace',
                    claim='Table 4 (pretext + STCR)',
                    model=dict(pretext_head=pace_head)),
@@ -159,10 +168,12 @@ methods = dict(
     stcr_stt_head=dict(pipeline='stcr', claim='counter-measure',
                        model=dict(pretext_head=stt_head)),
     infonce=dict(pipeline='infonce', claim='CVRL-like baseline',
-                 model=dict(consistency=False, pretext_head=nce_head)),
+                 base_model='pretext_model',
+                 model=dict(pretext_head=nce_head)),
     infonce_stcr=dict(pipeline='infonce_stcr', baseline='infonce',
                       claim='CVRL-like + STCR',
-                      model=dict(pretext_head=nce_head)),
+                      model=dict(type='ClipTupleSTCRRecognizer',
+                                 pretext_head=nce_head)),
 )
 # The quick start's ladder (one seed), and the protocol keys it cuts (a
 # third of the iterations) so that it fits in a few minutes on 2 cores: a
@@ -237,12 +248,12 @@ search = dict(
         # stop-gradient and normalised descriptors, no predictor
         pace_stcr_sg_cos=dict(
             pipeline='pace_stcr', baseline='pace',
-            model=dict(pretext_head=pace_head, stop_grad_clean=True,
+            model=dict(type='SimSiamSTCRRecognizer', pretext_head=pace_head,
                        tw_loss=cosine_tw)),
         # the same, weight 0.1
         pace_stcr_sg_cos_w0_1=dict(
             pipeline='pace_stcr', baseline='pace',
-            model=dict(pretext_head=pace_head, stop_grad_clean=True,
+            model=dict(type='SimSiamSTCRRecognizer', pretext_head=pace_head,
                        tw_loss=dict(type='CosineConsistencyLoss',
                                     loss_weight=0.1))),
         # SimSiam (stop-gradient + predictor, normalised)
@@ -252,7 +263,7 @@ search = dict(
         # SimSiam, weight 0.1
         pace_stcr_simsiam_w0_1=dict(
             pipeline='pace_stcr', baseline='pace',
-            model=dict(pretext_head=pace_head, stop_grad_clean=True,
+            model=dict(type='SimSiamSTCRRecognizer', pretext_head=pace_head,
                        predictor=predictor,
                        tw_loss=dict(type='CosineConsistencyLoss',
                                     loss_weight=0.1))),

@@ -1,13 +1,18 @@
 # Proxy benchmark: the contrastive baseline alone, in the spirit of CVRL
 # (Qian et al., CVPR 2021), the baseline of
 # r3d-tiny_motion_stcr_pretrain_infonce.py: the same 2-clip tuples, flips,
-# crops and head, no STCR loss (consistency=False: only the clean clips go
+# crops and head, no STCR loss (PretextRecognizer: only the clean clips go
 # through the network), no STT or mixup on the unused second view.
 # L = L_nce. Not in the paper: an addition of this project (docs/method.md,
 # decision 18).
 _base_ = ['./r3d-tiny_motion_stcr_pretrain_infonce.py']
 
-model = dict(consistency=False)
+model = dict(
+    _delete_=True,
+    type='PretextRecognizer',
+    backbone=_base_.model.backbone,
+    pretext_head=_base_.model.pretext_head,
+    data_preprocessor=_base_.model.data_preprocessor)
 # The clip's flip, its crops, and the identity STT on the unused noise view:
 # it records stt_code (0, 0), so the flip's code does not stand as the noise
 # view's.

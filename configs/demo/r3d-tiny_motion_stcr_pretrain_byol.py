@@ -6,6 +6,7 @@
 _base_ = ['./r3d-tiny_motion_stcr_pretrain.py']
 
 model = dict(
+    type='BYOLSTCRRecognizer',
     target_momentum=0.01,
     predictor=dict(
         type='DescriptorPredictor', in_channels=128, hidden_channels=32),

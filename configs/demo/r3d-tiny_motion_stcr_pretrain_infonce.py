@@ -12,6 +12,7 @@
 _base_ = ['./r3d-tiny_motion_stcr_pretrain.py']
 
 model = dict(
+    type='ClipTupleSTCRRecognizer',
     pretext_head=dict(
         type='ClipContrastHead',
         in_channels=128,

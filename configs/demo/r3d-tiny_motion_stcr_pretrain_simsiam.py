@@ -5,7 +5,7 @@
 _base_ = ['./r3d-tiny_motion_stcr_pretrain.py']
 
 model = dict(
-    stop_grad_clean=True,
+    type='SimSiamSTCRRecognizer',
     predictor=dict(
         type='DescriptorPredictor', in_channels=128, hidden_channels=32),
     tw_loss=dict(type='CosineConsistencyLoss', loss_weight=1.0))

@@ -6,5 +6,6 @@
 _base_ = ['./r3d-tiny_motion_stcr_pretrain.py']
 
 model = dict(
+    type='VICRegSTCRRecognizer',
     desc_loss=dict(
         type='VarianceCovarianceLoss', var_weight=1.0, cov_weight=0.04))

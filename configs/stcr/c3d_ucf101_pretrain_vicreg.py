@@ -11,5 +11,6 @@
 _base_ = ['./c3d_ucf101_pretrain.py']
 
 model = dict(
+    type='VICRegSTCRRecognizer',
     desc_loss=dict(
         type='VarianceCovarianceLoss', var_weight=1.0, cov_weight=0.04))

@@ -11,7 +11,7 @@
 _base_ = ['./r2plus1d_ucf101_pretrain.py']
 
 model = dict(
-    stop_grad_clean=True,
+    type='SimSiamSTCRRecognizer',
     predictor=dict(
         type='DescriptorPredictor',
         in_channels=_base_.feat_channels,

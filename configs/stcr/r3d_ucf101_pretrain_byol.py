@@ -12,6 +12,7 @@
 _base_ = ['./r3d_ucf101_pretrain.py']
 
 model = dict(
+    type='BYOLSTCRRecognizer',
     target_momentum=0.01,
     predictor=dict(
         type='DescriptorPredictor',

@@ -125,7 +125,8 @@ class Ladder:
             model['cls_head']['num_classes'] = cache.num_classes
             labels = [cache.labels[i] for i in rows]
         else:
-            model = copy.deepcopy(self.cfg.stcr_model)
+            model = copy.deepcopy(
+                self.cfg[spec.get('base_model', 'stcr_model')])
             model.update(copy.deepcopy(dict(spec.get('model', {}))))
             labels = None
         dataset = dataset_cfg(cache.array_file, rows,

@@ -122,7 +122,8 @@ RESOLVE = {
     'tw_weight': lambda cfg, train: cfg.model.tw_loss.loss_weight,
     'gamma': lambda cfg, train: cfg.model.cw_loss.loss_weight,
     'cw_head': lambda cfg, train: cfg.model.cw_head.mode,
-    'stop_grad': lambda cfg, train: cfg.model.stop_grad_clean,
+    'stop_grad': lambda cfg, train: cfg.model.type in (
+        'SimSiamSTCRRecognizer', 'BYOLSTCRRecognizer'),
     'batch_views': lambda cfg, train: cfg.model.get('batch_views', True),
 }
 

@@ -57,7 +57,7 @@ if REPO not in sys.path:
 #: The official sizes of the training lists the configs read, matched on
 #: the config's ``train_dataloader.dataset.ann_file``. Sources and the
 #: test/val sizes: docs/dry_run.md. A scenario named ``'... finetuning)'``
-#: applies to finetuning configs only (not to ``STCRRecognizer`` models).
+#: applies to finetuning configs only (not to the pretraining recognizers).
 DATASET_SIZES: Sequence[Tuple[str, str, Dict[str, int]]] = (
     (r'data/motion/ucf101_train_split_1_videos\.txt$',
      'proxy benchmark (generated)', {
@@ -74,6 +74,8 @@ DATASET_SIZES: Sequence[Tuple[str, str, Dict[str, int]]] = (
      {'train': 168913}),
 )
 WORLD_SIZES = (1, 2, 4, 8)
+#: Model types that finetune (the others pretrain).
+CLASSIFIERS = ('Recognizer3D', 'Recognizer2D')
 
 # Shrunk clips: crops of 64 x 64 (the configs' 112) from frames resized to
 # 68; the clip length and frame sampling are the config's. The backbones'
@@ -445,7 +447,7 @@ def plan(configs: 'OrderedDict[str, object]',
         drop_last = bool(loader.get('drop_last', False))
         name, sizes = dataset_sizes(
             loader.dataset.ann_file,
-            pretraining=cfg.model.type == 'STCRRecognizer')
+            pretraining=cfg.model.type not in CLASSIFIERS)
         for scenario, length in sizes.items():
             for world_size in world_sizes:
                 key = (repr(loader.sampler), loader.batch_size, drop_last,

@@ -11,7 +11,6 @@ model = dict(
         mode='temporal'),
     tw_loss=dict(type='TemporalConsistencyLoss', loss_weight=1.0),
     cw_loss=dict(type='ChannelConsistencyLoss', loss_weight=0.1),
-    stop_grad_clean=False,
     data_preprocessor=dict(
         type='STCRDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

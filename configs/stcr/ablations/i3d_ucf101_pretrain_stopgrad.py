@@ -2,4 +2,4 @@
 # clean features are targets only. A switch against feature collapse.
 _base_ = ['../i3d_ucf101_pretrain.py']
 
-model = dict(stop_grad_clean=True)
+model = dict(type='SimSiamSTCRRecognizer')  # no predictor

@@ -37,6 +37,7 @@ train_pipeline = [
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
 model = dict(
+    type='ClipTupleSTCRRecognizer',
     pretext_head=dict(
         type='ClipOrderHead',
         in_channels=_base_.feat_channels,

@@ -1,13 +1,18 @@
 # Table 4, row "Clip Order [8]": C3D pretrained on UCF101 split 1 by Clip Order
 # Prediction alone (VCOP, Xu et al., CVPR 2019), the baseline of
 # c3d_ucf101_pretrain_clip-order-stcr.py: the same tuples and head, no STCR
-# loss (consistency=False: only the clean clips go through the network), and
+# loss (PretextRecognizer: only the clean clips go through the network), and
 # no STT or mixup on the unused second view. L = L_vcop.
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/c3d_ucf101_pretrain_clip-order.py 8
 _base_ = ['./c3d_ucf101_pretrain_clip-order-stcr.py']
 
-model = dict(consistency=False)
+model = dict(
+    _delete_=True,
+    type='PretextRecognizer',
+    backbone=_base_.model.backbone,
+    pretext_head=_base_.model.pretext_head,
+    data_preprocessor=_base_.model.data_preprocessor)
 train_pipeline = _base_.train_pipeline[:-1] + [
     dict(
         type='PackClipTuple',

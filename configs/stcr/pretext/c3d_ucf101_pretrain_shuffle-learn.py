@@ -2,13 +2,18 @@
 # temporal order verification alone (Shuffle & Learn, Misra et al., ECCV 2016,
 # on clip triplets: docs/method.md, decision 12), the baseline of
 # c3d_ucf101_pretrain_shuffle-learn-stcr.py: the same tuples and head, no STCR
-# loss (consistency=False), no STT or mixup on the unused second view.
+# loss (PretextRecognizer), no STT or mixup on the unused second view.
 # L = L_sal.
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/c3d_ucf101_pretrain_shuffle-learn.py 8
 _base_ = ['./c3d_ucf101_pretrain_shuffle-learn-stcr.py']
 
-model = dict(consistency=False)
+model = dict(
+    _delete_=True,
+    type='PretextRecognizer',
+    backbone=_base_.model.backbone,
+    pretext_head=_base_.model.pretext_head,
+    data_preprocessor=_base_.model.data_preprocessor)
 train_pipeline = _base_.train_pipeline[:-1] + [
     dict(
         type='PackClipTuple',

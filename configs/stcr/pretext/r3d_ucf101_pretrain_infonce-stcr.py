@@ -17,6 +17,7 @@
 _base_ = ['../r3d_ucf101_pretrain.py']
 
 model = dict(
+    type='ClipTupleSTCRRecognizer',
     pretext_head=dict(
         type='ClipContrastHead',
         in_channels=_base_.feat_channels,

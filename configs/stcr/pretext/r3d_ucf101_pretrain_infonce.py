@@ -2,13 +2,18 @@
 # 18). R3D-18 pretrained on UCF101 split 1 by the contrastive baseline alone
 # (in the spirit of CVRL, Qian et al., CVPR 2021), the baseline of
 # r3d_ucf101_pretrain_infonce-stcr.py: the same 2-clip tuples, flips, crops
-# and head, no STCR loss (consistency=False: only the clean clips go through
+# and head, no STCR loss (PretextRecognizer: only the clean clips go through
 # the network), no STT or mixup on the unused second view. L = L_nce.
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/r3d_ucf101_pretrain_infonce.py 8
 _base_ = ['./r3d_ucf101_pretrain_infonce-stcr.py']
 
-model = dict(consistency=False)
+model = dict(
+    _delete_=True,
+    type='PretextRecognizer',
+    backbone=_base_.model.backbone,
+    pretext_head=_base_.model.pretext_head,
+    data_preprocessor=_base_.model.data_preprocessor)
 # The clip's flip, its crops, and the identity STT on the unused noise view
 # (stt_code (0, 0), so the flip's code does not stand as the noise view's).
 no_stt = dict(type='SpatioTemporalTransform', flips=('none', ),

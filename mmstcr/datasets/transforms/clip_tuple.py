@@ -177,8 +177,8 @@ class PackClipTuple(BaseTransform):
     mixup) and must end with ``PackSTCRInputs``. The inputs are stacked
     clip by clip, ``[clip 0 clean, clip 0 noise, clip 1 clean, ...]``, so
     ``ActionDataPreprocessor(format_shape='NCTHW')`` makes a
-    ``B x 2N x C x T x H x W`` batch, which ``STCRRecognizer`` reads as
-    ``B * N`` two-view clips.
+    ``B x 2N x C x T x H x W`` batch, which ``ClipTupleSTCRRecognizer``
+    reads as ``B * N`` two-view clips.
 
     Required Keys:
 

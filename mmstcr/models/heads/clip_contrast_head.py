@@ -15,7 +15,8 @@ class ClipContrastHead(BaseModule):
     """InfoNCE between the two clips of each video, other videos as
     negatives.
 
-    A pretext head for :class:`STCRRecognizer` on tuples of two clips
+    A pretext head for :class:`ClipTupleSTCRRecognizer` and
+    :class:`PretextRecognizer` on tuples of two clips
     (``SampleClipTuple(num_clips=2)`` and ``PackClipTuple``: two clips of
     one video at different times, each with its own crop and flip). The
     recognizer hands it the clean clips grouped per video,
@@ -28,10 +29,10 @@ class ClipContrastHead(BaseModule):
         loss_nce = L_nce(z_0, z_1)                 # InfoNCELoss, B x B
 
     The noise views (``feats_noise``, given when the recognizer runs the
-    STCR losses) are not read: with ``consistency=True`` STCR ties each
-    clip's noise view to its clean view, and this head contrasts the clean
-    views; with ``consistency=False`` (``feats_noise=None``) the head alone
-    trains the backbone.
+    STCR losses) are not read: with :class:`ClipTupleSTCRRecognizer` STCR
+    ties each clip's noise view to its clean view, and this head contrasts
+    the clean views; with :class:`PretextRecognizer` (``feats_noise=None``)
+    the head alone trains the backbone.
 
     :meth:`loss` returns ``loss_nce`` and two logged values without
     ``'loss'`` in their names: ``nce_acc``, the fraction of clips whose
@@ -82,9 +83,10 @@ class ClipContrastHead(BaseModule):
                 or feats.size(2) != self.in_channels):
             raise ValueError(
                 'ClipContrastHead needs the two clips of each video grouped, '
-                f"B x 2 x {self.in_channels} x T' x H' x W' (STCRRecognizer "
-                'does it for B x 4 inputs from SampleClipTuple(num_clips=2) '
-                'and PackClipTuple; in_channels is the backbone\'s C\'); got '
+                f"B x 2 x {self.in_channels} x T' x H' x W' "
+                '(ClipTupleSTCRRecognizer does it for B x 4 inputs from '
+                'SampleClipTuple(num_clips=2) and PackClipTuple; '
+                'in_channels is the backbone\'s C\'); got '
                 f'{tuple(feats.shape)}')
         h = feats.mean(dim=(3, 4, 5))  # B x 2 x C'
         z = self.projector(h.flatten(0, 1))  # 2B x out, one BN batch

@@ -3,7 +3,8 @@ Xu et al., CVPR 2019) and Shuffle & Learn order verification (Misra et al.,
 ECCV 2016), the tasks of the paper's Table 4.
 
 Both read the clean clips of each tuple, grouped per video by
-:class:`STCRRecognizer` as ``B x N x C' x T' x H' x W'`` (tuple order), and
+:class:`ClipTupleSTCRRecognizer` (or :class:`PretextRecognizer`) as
+``B x N x C' x T' x H' x W'`` (tuple order), and
 the tuple's label that ``SampleClipTuple`` recorded.
 """
 import math
@@ -19,7 +20,8 @@ from mmengine.model import BaseModule
 
 class _TupleOrderHead(BaseModule):
     """What the two heads share: arguments, the loss protocol of
-    :class:`STCRRecognizer`'s pretext heads, and the logged names.
+    the pretext heads of the pretraining recognizers, and the logged
+    names.
 
     A subclass sets ``label_key`` (the metainfo key of the target),
     ``name`` (``loss_<name>``, ``<name>_acc``), ``min_clips``, and writes
@@ -59,7 +61,8 @@ class _TupleOrderHead(BaseModule):
             raise ValueError(
                 f'{type(self).__name__} needs the clips of each tuple '
                 f"grouped, B x {self.num_clips} x C' x T' x H' x W' "
-                '(STCRRecognizer does it for B x 2N inputs from '
+                '(ClipTupleSTCRRecognizer and PretextRecognizer do it for '
+                'B x 2N inputs from '
                 f'PackClipTuple); got {tuple(feats.shape)}')
         return feats.mean(dim=(3, 4, 5))
 

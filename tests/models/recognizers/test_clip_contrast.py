@@ -1,6 +1,6 @@
-"""The contrastive baseline through STCRRecognizer: 2-clip tuples
-(``B x 4 x C x T x H x W``), ClipContrastHead alone (``consistency=False``)
-and plus STCR, trained with ``train_step``."""
+"""The contrastive baseline on 2-clip tuples (``B x 4 x C x T x H x W``):
+ClipContrastHead alone (PretextRecognizer) and plus STCR
+(ClipTupleSTCRRecognizer), trained with ``train_step``."""
 import itertools
 import random
 
@@ -12,7 +12,8 @@ from mmengine.optim import OptimWrapper
 
 import mmstcr  # noqa: F401
 from mmstcr.models.heads import ChannelDescriptorHead, ClipContrastHead
-from mmstcr.models.recognizers import STCRRecognizer
+from mmstcr.models.recognizers import (ClipTupleSTCRRecognizer,
+                                       PretextRecognizer)
 
 CODES = list(itertools.product(range(4), range(4)))
 B, C, T, S = 6, 8, 4, 8  # videos, backbone channels, frames, side
@@ -25,11 +26,12 @@ def make(consistency=True, seed=0):
         nn.ReLU())
     head = ClipContrastHead(in_channels=C, hidden_channels=16,
                             out_channels=8)
-    return STCRRecognizer(
+    if not consistency:
+        return PretextRecognizer(backbone=backbone, pretext_head=head)
+    return ClipTupleSTCRRecognizer(
         backbone=backbone,
         cw_head=ChannelDescriptorHead(in_channels=C, temporal_size=T),
-        pretext_head=head,
-        consistency=consistency)
+        pretext_head=head)
 
 
 def batch(num=B, seed=0):

@@ -1,5 +1,6 @@
-"""STCRRecognizer on tuples of clips (B x 2N inputs) and with
-consistency=False, against the one-clip path run clip by clip."""
+"""ClipTupleSTCRRecognizer on tuples of clips (B x 2N inputs), against
+STCRRecognizer's one-clip path run clip by clip; PretextRecognizer on the
+same tuples."""
 import itertools
 import random
 
@@ -10,7 +11,8 @@ from mmaction.structures import ActionDataSample
 
 import mmstcr  # noqa: F401
 from mmstcr.models.heads import ChannelDescriptorHead, ClipOrderHead
-from mmstcr.models.recognizers import STCRRecognizer
+from mmstcr.models.recognizers import (ClipTupleSTCRRecognizer,
+                                       PretextRecognizer, STCRRecognizer)
 
 CODES = list(itertools.product(range(4), range(4)))
 B, N = 2, 3
@@ -35,10 +37,10 @@ class SpyHead(nn.Module):
         return dict(loss_spy=self.scale * feats_clean.mean())
 
 
-def make(**kwargs):
+def make(cls=ClipTupleSTCRRecognizer, **kwargs):
     torch.manual_seed(1)
     head = ChannelDescriptorHead(in_channels=4, temporal_size=4)
-    return STCRRecognizer(backbone=backbone(), cw_head=head, **kwargs)
+    return cls(backbone=backbone(), cw_head=head, **kwargs)
 
 
 def tuples(seed=0):
@@ -70,7 +72,7 @@ def test_tuples_equal_the_clips_run_one_by_one():
         for meta in sample.metainfo['clip_metainfo']:
             clip_samples.append(ActionDataSample())
             clip_samples[-1].set_metainfo(dict(meta))
-    ref = make()(clips, clip_samples, mode='loss')
+    ref = make(STCRRecognizer)(clips, clip_samples, mode='loss')
     for key in ('loss_tw', 'loss_cw', 'feat_std'):
         torch.testing.assert_close(losses[key], ref[key])
     # the head: maps grouped per video, tuple order; video-level samples
@@ -96,10 +98,10 @@ def test_one_clip_path_is_unchanged_for_heads():
     assert model.pretext_heads[0].calls[-1][0].shape == (2, 4, 4, 6, 6)
 
 
-def test_consistency_off_runs_only_the_clean_clips():
+def test_pretext_alone_runs_only_the_clean_clips():
     head = ClipOrderHead(in_channels=4, num_clips=N, hidden_channels=8)
-    model = make(pretext_head=head, consistency=False)
-    assert model.cw_head_clean is None and model.cw_head_noise is None
+    model = PretextRecognizer(backbone=backbone(), pretext_head=head)
+    assert not hasattr(model, 'cw_head_clean')
     seen = []
     model.backbone.register_forward_hook(
         lambda m, args, out: seen.append(args[0]))
@@ -116,11 +118,16 @@ def test_consistency_off_runs_only_the_clean_clips():
     assert names == {'backbone', 'pretext_heads'}
 
 
-def test_consistency_off_needs_a_head_and_no_counter_measure():
-    with pytest.raises(ValueError, match='give a pretext_head'):
-        make(consistency=False)
-    with pytest.raises(ValueError, match=r"\['stop_grad_clean'\]"):
-        make(consistency=False, pretext_head=SpyHead(), stop_grad_clean=True)
+def test_pretext_alone_needs_a_head():
+    for heads in (None, []):
+        with pytest.raises(ValueError, match='needs a pretext_head'):
+            PretextRecognizer(backbone=backbone(), pretext_head=heads)
+
+
+def test_the_one_clip_class_refuses_tuples():
+    inputs, samples = tuples()
+    with pytest.raises(ValueError, match=r'STCRRecognizer expects .*B x 2 x'):
+        make(STCRRecognizer)(inputs, samples, mode='loss')
 
 
 def test_tuple_errors():

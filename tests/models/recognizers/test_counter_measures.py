@@ -1,6 +1,7 @@
-"""STCRRecognizer's counter-measures against collapse, against independent
-computations: SimSiam (stop-gradient + predictor), BYOL (EMA target),
-VICReg terms, pretext heads and the per-stage collapse signal."""
+"""The counter-measures against collapse, each a subclass of
+STCRRecognizer, against independent computations: SimSiam (stop-gradient +
+predictor), BYOL (EMA target), VICReg terms; and the pretext heads and the
+per-stage collapse signal of the base class."""
 import math
 
 import pytest
@@ -13,7 +14,9 @@ import mmstcr  # noqa: F401
 from mmstcr.models.heads import (ChannelDescriptorHead, DescriptorPredictor,
                                  STTCodeHead)
 from mmstcr.models.losses import CosineConsistencyLoss, VarianceCovarianceLoss
-from mmstcr.models.recognizers import STCRRecognizer
+from mmstcr.models.recognizers import (BYOLSTCRRecognizer,
+                                       SimSiamSTCRRecognizer, STCRRecognizer,
+                                       VICRegSTCRRecognizer)
 from mmstcr.structures import invert_stt_batch
 
 
@@ -34,9 +37,9 @@ def samples(codes):
     return out
 
 
-def model(**kwargs):
+def model(cls=STCRRecognizer, **kwargs):
     torch.manual_seed(1)
-    return STCRRecognizer(
+    return cls(
         backbone=backbone(),
         cw_head=ChannelDescriptorHead(in_channels=4, temporal_size=4),
         probe_stages=kwargs.pop('probe_stages', ()),
@@ -57,7 +60,7 @@ def psi(x):
 
 def test_simsiam_loss_and_stop_gradient():
     pred = DescriptorPredictor(in_channels=4, hidden_channels=3)
-    m = model(stop_grad_clean=True, predictor=pred,
+    m = model(SimSiamSTCRRecognizer, predictor=pred,
               tw_loss=CosineConsistencyLoss())
     x = inputs().requires_grad_(True)
     losses = m(x, samples(CODES), mode='loss')
@@ -74,8 +77,27 @@ def test_simsiam_loss_and_stop_gradient():
     assert x.grad[:, 1].abs().max() > 0
 
 
+def test_stop_gradient_without_predictor():
+    """The stop-gradient ablation: L_tw(sg(d_c), d_n), eq. 5's MSE."""
+    m = model(SimSiamSTCRRecognizer)
+    assert m.predictor is None
+    x = inputs().requires_grad_(True)
+    losses = m(x, samples(CODES), mode='loss')
+    d_c = psi(m.backbone(x[:, 0])).detach()
+    d_n = psi(invert_stt_batch(m.backbone(x[:, 1]), CODES))
+    torch.testing.assert_close(losses['loss_tw'],
+                               ((d_c - d_n)**2).mean())
+    losses['loss_tw'].backward()
+    assert x.grad[:, 0].abs().max() == 0
+    assert x.grad[:, 1].abs().max() > 0
+    # the faithful class sends gradients through both paths (decision 6)
+    x.grad = None
+    model()(x, samples(CODES), mode='loss')['loss_tw'].backward()
+    assert x.grad[:, 0].abs().max() > 0
+
+
 def test_byol_target_is_an_ema_of_the_backbone_and_gets_no_gradient():
-    m = model(target_momentum=0.25,
+    m = model(BYOLSTCRRecognizer, target_momentum=0.25,
               predictor=DescriptorPredictor(in_channels=4, hidden_channels=3))
     assert not any(p.requires_grad for p in m.target_backbone.parameters())
     optim = OptimWrapper(torch.optim.SGD(
@@ -111,12 +133,23 @@ def test_byol_target_is_an_ema_of_the_backbone_and_gets_no_gradient():
 
 def test_target_momentum_is_checked():
     with pytest.raises(ValueError, match='target_momentum'):
-        model(target_momentum=1.5)
+        model(BYOLSTCRRecognizer, target_momentum=1.5)
+
+
+def test_byol_target_copy_carries_no_probe_hook():
+    """The collapse probe hooks the online backbone only (a hook copied
+    onto the target would run the probe on every target pass)."""
+    m = model(BYOLSTCRRecognizer, target_momentum=0.5, probe_stages=['1'])
+    assert m.backbone[1]._forward_hooks
+    assert not any(module._forward_hooks
+                   for module in m.target_backbone.module.modules())
+    losses = m(inputs(), samples(CODES), mode='loss')
+    assert 'feat_std_ratio/1' in losses
 
 
 def test_vicreg_terms_on_both_views():
     vc = VarianceCovarianceLoss(var_weight=2.0, cov_weight=0.5)
-    m = model(desc_loss=vc)
+    m = model(VICRegSTCRRecognizer, desc_loss=vc)
     x = inputs()
     losses = m(x, samples(CODES), mode='loss')
     d_c = psi(m.backbone(x[:, 0]))

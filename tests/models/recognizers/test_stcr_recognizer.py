@@ -15,7 +15,7 @@ from mmaction.structures import ActionDataSample
 
 import mmstcr  # noqa: F401
 from mmstcr.models.heads import ChannelDescriptorHead
-from mmstcr.models.recognizers import STCRRecognizer
+from mmstcr.models.recognizers import SimSiamSTCRRecognizer, STCRRecognizer
 from mmstcr.structures import apply_stt, invert_stt_batch
 
 CODES = list(itertools.product(range(4), range(4)))
@@ -36,13 +36,15 @@ def conv_backbone(channels=4, seed=0, norm=False):
     return nn.Sequential(*layers, nn.ReLU())
 
 
-def make_model(backbone, temporal_size, mode='temporal', **kwargs):
+def make_model(backbone, temporal_size, mode='temporal', stop_grad=False,
+               **kwargs):
     torch.manual_seed(1)
     head = ChannelDescriptorHead(
         in_channels=backbone[0].out_channels,
         temporal_size=temporal_size,
         mode=mode)
-    return STCRRecognizer(backbone=backbone, cw_head=head, **kwargs)
+    cls = SimSiamSTCRRecognizer if stop_grad else STCRRecognizer
+    return cls(backbone=backbone, cw_head=head, **kwargs)
 
 
 def samples_with(codes):
@@ -235,7 +237,7 @@ def test_stop_grad_clean():
     grad = _input_grads(free, inputs, codes)
     assert grad[:, 0].abs().sum() > 0 and grad[:, 1].abs().sum() > 0
 
-    stop = make_model(conv_backbone(), temporal_size=4, stop_grad_clean=True)
+    stop = make_model(conv_backbone(), temporal_size=4, stop_grad=True)
     grad = _input_grads(stop, inputs, codes)
     assert torch.all(grad[:, 0] == 0)
     assert grad[:, 1].abs().sum() > 0
@@ -261,12 +263,12 @@ def test_stop_grad_and_batch_norm_coupling():
     inputs = torch.randn(3, 2, 3, 4, 6, 6)
     codes = [(2, 0)] * 3
     joint = make_model(
-        conv_backbone(norm=True), temporal_size=4, stop_grad_clean=True)
+        conv_backbone(norm=True), temporal_size=4, stop_grad=True)
     assert _input_grads(joint, inputs, codes)[:, 0].abs().sum() > 0
     apart = make_model(
         conv_backbone(norm=True),
         temporal_size=4,
-        stop_grad_clean=True,
+        stop_grad=True,
         batch_views=False)
     assert torch.all(_input_grads(apart, inputs, codes)[:, 0] == 0)
 

@@ -1,0 +1,42 @@
+"""STCR with SimSiam's guard against collapse: a stop-gradient target and
+a predictor on the noise path."""
+from typing import Optional
+
+import torch
+from mmaction.registry import MODELS
+
+from .base_pretrainer import ModuleOrCfg, build_module
+from .stcr_recognizer import STCRRecognizer
+
+
+@MODELS.register_module()
+class SimSiamSTCRRecognizer(STCRRecognizer):
+    """:class:`STCRRecognizer` with eq. 5 read as SimSiam's loss,
+    ``L_tw(sg(d_c), P(d_n))``, and eq. 6 on ``H1(sg(d_c))`` (docs/method.md,
+    decision 10; docs/collapse.md).
+
+    Without a predictor it is the stop-gradient ablation alone,
+    ``L_tw(sg(d_c), d_n)``.
+
+    Args:
+        predictor (dict or nn.Module, optional): Maps the noise descriptor
+            (``DescriptorPredictor``). Defaults to None.
+        **kwargs: Those of :class:`STCRRecognizer`.
+    """
+
+    def __init__(self, *args, predictor: Optional[ModuleOrCfg] = None,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.predictor = (None if predictor is None else
+                          build_module(predictor))
+
+    def clean_target(self, desc_clean: torch.Tensor,
+                     clean: torch.Tensor) -> torch.Tensor:
+        """``sg(d_c)``: no gradient flows through the clean path."""
+        return desc_clean.detach()
+
+    def noise_prediction(self, desc_noise: torch.Tensor) -> torch.Tensor:
+        """``P(d_n)``, or ``d_n`` without a predictor."""
+        if self.predictor is None:
+            return desc_noise
+        return self.predictor(desc_noise)  # N x C' x T'
