@@ -6,7 +6,7 @@ decisions ("docs/method.md, decision 5") and the stack's breakages
 ``.sh`` and ``.yml`` file of the repository (not ``.venv``, ``work_dirs``
 or ``data``) and checks that
 
-- each cited ``docs/...`` path exists,
+- each cited ``docs/...`` or ``tests/...`` path exists,
 - each cited decision is a ``### Decision N: ...`` header of
   ``docs/method.md`` and each cited item a ``### Item N: ...`` header of
   ``docs/install.md``,
@@ -37,7 +37,7 @@ PENDING: Set[str] = set()
 # marks, punctuation.
 _SEP = r'[\s#*>"\'`,;:(]*'
 _NUMBERS = r'(\d+(?:(?:\s*,\s*|\s+and\s+|\s*-\s*|[\s#]+)\d+)*)'
-_PATH = re.compile(r'(?<![\w/.-])docs/[\w][\w./-]*')
+_PATH = re.compile(r'(?<![\w/.-])(?:docs|tests)/[\w][\w./-]*')
 _DECISION = re.compile(r'\bdecisions?[\s#]+' + _NUMBERS, re.IGNORECASE)
 _ITEM = re.compile(r'(?<![\w/.-])(?:docs/)?install\.md' + _SEP + r'items?'
                    r'[\s#]+' + _NUMBERS, re.IGNORECASE)
@@ -209,6 +209,7 @@ _TARGETS = Targets(decisions={1, 2, 5}, items={3},
 
 @pytest.mark.parametrize('text, expected', [
     ('see ' + 'docs/' + 'no_such_page.md.', ['no_such_page.md does not']),
+    ('(' + 'tests/' + 'engine/test_moved.py)', ['test_moved.py does not']),
     ('(docs/method.md, ' + 'decision 7)', ['decision 7 is not']),
     ('(docs/method.md,\n# ' + 'decision 9).', ['decision 9 is not']),
     ('decisions ' + '2 and 6', ['decision 6 is not']),

@@ -13,10 +13,8 @@ written for GPUs run on a machine without one (docs/install.md, item 6):
   (``device_ids=None``);
 - ``AmpOptimWrapper`` (from ``--amp`` or the config), which asserts a GPU in
   its ``__init__`` (MMEngine 0.10.7), becomes a plain ``OptimWrapper``:
-  training runs in float32. bfloat16 CPU autocast was tried and rejected:
-  MMAction2's heads turn the logits into numpy arrays for their top-k
-  accuracy (``BaseHead.loss_by_feat``), numpy has no bfloat16, and training
-  fails on its first iteration;
+  training runs in float32 (why not bfloat16: docs/performance.md,
+  "GPU settings");
 - glibc's allocator serves large tensors from its heap and keeps them for
   the next step, instead of an mmap (and its page faults) per tensor above
   32 MiB (``env_cfg.cpu_malloc='tuned'``, the default; ``'default'`` leaves

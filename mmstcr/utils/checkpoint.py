@@ -7,7 +7,7 @@ message hub's ``HistoryBuffer`` objects (numpy arrays inside) and numpy
 scalars, so ``resume`` fails. Passing ``weights_only=False`` would let a
 checkpoint run arbitrary code; instead :func:`setup_safe_checkpoint_loading`
 allow-lists exactly the globals such a checkpoint names, found by saving real
-checkpoints through the Runner (``tests/engine/test_checkpoint_loading.py``
+checkpoints through the Runner (``tests/utils/test_checkpoint.py``
 checks the list against one):
 
 - ``mmengine.logging.history_buffer.HistoryBuffer``;
