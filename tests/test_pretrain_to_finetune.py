@@ -24,7 +24,8 @@ from mmstcr.models.utils import STCRPretrainedInit
 from mmstcr.visualization import load_curves
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-BACKBONES = ('i3d', 'r2plus1d', 'c3d', 'r3d')
+BACKBONES = ('i3d-r50', 'r2plus1d-r18', 'c3d', 'r3d-r18')
+PRETRAIN = 'stcr_{}_8xb8-16x4x1-50e_ucf101-split1-rgb'
 
 register_all_modules(init_default_scope=True)
 
@@ -54,7 +55,7 @@ def _point_at(cfg, videos, loaders):
 def test_pretraining_lowers_the_loss_and_feeds_finetuning(
         motion_videos, tmp_path):
     epochs = 5
-    cfg = _config('configs/demo/r3d-tiny_motion_stcr_pretrain.py')
+    cfg = _config('configs/demo/stcr_r3d-tiny_1xb8-16x2x1-10e_motion.py')
     _point_at(cfg, motion_videos, ['train_dataloader'])
     cfg.work_dir = str(tmp_path / 'pretrain')
     cfg.train_cfg.max_epochs = epochs
@@ -95,7 +96,7 @@ def test_pretraining_lowers_the_loss_and_feeds_finetuning(
             })
 
     ft = _config(
-        'configs/demo/r3d-tiny_motion_finetune_stcr.py',
+        'configs/demo/r3d-tiny_stcr-pretrained_1xb8-16x2x1-16e_motion.py',
         **{'custom_hooks.0.checkpoint': ckpt})
     _point_at(ft, motion_videos,
               ['train_dataloader', 'val_dataloader', 'test_dataloader'])
@@ -114,9 +115,10 @@ def test_pretraining_lowers_the_loss_and_feeds_finetuning(
 def _matching_configs(backbone):
     # UCF101/HMDB51 configs load the UCF101 pretraining checkpoint (the
     # SSv2 ones load the Kinetics-400 one)
-    patterns = [f'configs/finetune/{backbone}_{dataset}_*_stcr.py'
-                for dataset in ('ucf101', 'hmdb51')]
-    patterns.append(f'configs/eval/{backbone}_*linear-probe.py')
+    patterns = [f'configs/finetune/{backbone}_stcr-pretrained_*_{dataset}-'
+                'split[123]-rgb.py' for dataset in ('ucf101', 'hmdb51')]
+    patterns.append(
+        f'configs/eval/{backbone}_stcr-pretrained-linear-probe_*.py')
     names = sorted(p for pattern in patterns
                    for p in glob.glob(osp.join(REPO, pattern)))
     assert len(names) == 6 + 2, names
@@ -126,7 +128,7 @@ def _matching_configs(backbone):
 @pytest.mark.parametrize('backbone', BACKBONES)
 def test_pretraining_checkpoint_loads_into_every_finetuning_config(
         backbone, tmp_path):
-    pre = _config(f'configs/stcr/{backbone}_ucf101_pretrain.py')
+    pre = _config(f'configs/stcr/{PRETRAIN.format(backbone)}.py')
     stcr = MODELS.build(copy.deepcopy(pre.model))
     stcr.init_weights()
     ckpt = str(tmp_path / 'stcr.pth')
@@ -145,7 +147,7 @@ def test_pretraining_checkpoint_loads_into_every_finetuning_config(
         # The config's default path is the pretraining config's last
         # checkpoint.
         assert hooks[0]['checkpoint'] == (
-            f'work_dirs/{backbone}_ucf101_pretrain/epoch_50.pth'), path
+            f'work_dirs/{PRETRAIN.format(backbone)}/epoch_50.pth'), path
         key = repr(cfg.model)
         if key not in built:
             built[key] = MODELS.build(copy.deepcopy(cfg.model))
@@ -159,8 +161,8 @@ def test_pretraining_checkpoint_loads_into_every_finetuning_config(
 
 
 @pytest.mark.parametrize('name, consistency', [
-    ('configs/demo/r3d-tiny_motion_stcr_pretrain_pace.py', True),
-    ('configs/demo/r3d-tiny_motion_pace_pretrain.py', False),
+    ('configs/demo/pace-stcr_r3d-tiny_1xb8-16x1x1-10e_motion.py', True),
+    ('configs/demo/pace_r3d-tiny_1xb8-16x1x1-10e_motion.py', False),
 ])
 def test_pace_configs_train_and_log_the_pace_task(name, consistency,
                                                   motion_videos, tmp_path):

@@ -25,16 +25,16 @@
 # method name -> pretraining config (None: no pretraining, random init)
 methods = dict(
     scratch=None,
-    faithful='configs/demo/r3d-tiny_motion_stcr_pretrain.py',
+    faithful='configs/demo/stcr_r3d-tiny_1xb8-16x2x1-10e_motion.py',
     **{
-        'stt-head': 'configs/demo/r3d-tiny_motion_stcr_pretrain_stt-head.py',
-        'simsiam': 'configs/demo/r3d-tiny_motion_stcr_pretrain_simsiam.py',
-        'vicreg': 'configs/demo/r3d-tiny_motion_stcr_pretrain_vicreg.py',
-        'byol': 'configs/demo/r3d-tiny_motion_stcr_pretrain_byol.py',
+        'stt-head': 'configs/demo/stcr-stt-head_r3d-tiny_1xb8-16x2x1-10e_motion.py',
+        'simsiam': 'configs/demo/stcr-simsiam_r3d-tiny_1xb8-16x2x1-10e_motion.py',
+        'vicreg': 'configs/demo/stcr-vicreg_r3d-tiny_1xb8-16x2x1-10e_motion.py',
+        'byol': 'configs/demo/stcr-byol_r3d-tiny_1xb8-16x2x1-10e_motion.py',
         # a pretext task the data can carry, alone and with STCR (Table 4's
         # recipe; docs/method.md, decision 14)
-        'pace': 'configs/demo/r3d-tiny_motion_pace_pretrain.py',
-        'pace-stcr': 'configs/demo/r3d-tiny_motion_stcr_pretrain_pace.py',
+        'pace': 'configs/demo/pace_r3d-tiny_1xb8-16x1x1-10e_motion.py',
+        'pace-stcr': 'configs/demo/pace-stcr_r3d-tiny_1xb8-16x1x1-10e_motion.py',
     })
 baseline = 'scratch'
 # What runs without --methods (--methods all runs every method above): the
@@ -46,9 +46,9 @@ baseline = 'scratch'
 # section 5).
 default_methods = ['scratch', 'faithful', 'simsiam', 'byol']
 
-scratch_config = 'configs/demo/r3d-tiny_motion_finetune_scratch.py'
-finetune_config = 'configs/demo/r3d-tiny_motion_finetune_stcr.py'
-retrieval_config = 'configs/demo/r3d-tiny_motion_retrieval.py'
+scratch_config = 'configs/demo/r3d-tiny_scratch_1xb8-16x2x1-16e_motion.py'
+finetune_config = 'configs/demo/r3d-tiny_stcr-pretrained_1xb8-16x2x1-16e_motion.py'
+retrieval_config = 'configs/demo/r3d-tiny_stcr-pretrained-retrieval_16x2x10_motion.py'
 
 pretrain_epochs = 10
 # Finetuning budgets, calibrated once on scratch alone before any STCR run

@@ -52,13 +52,16 @@ def long_video(make_video_dataset):
 
 def test_configs_exist():
     names = {_rel(p) for p in CONFIGS}
-    for backbone in ('i3d', 'r2plus1d', 'c3d', 'r3d'):
-        assert f'configs/stcr/{backbone}_ucf101_pretrain.py' in names
+    for backbone in ('i3d-r50', 'i3d-inception-v1', 'r2plus1d-r18', 'c3d',
+                     'r3d-r18'):
+        assert (f'configs/stcr/stcr_{backbone}_8xb8-16x4x1-50e_'
+                'ucf101-split1-rgb.py') in names
         for dataset in ('ucf101', 'hmdb51'):
             for split in (1, 2, 3):
-                for init in ('scratch', 'stcr'):
-                    assert (f'configs/finetune/{backbone}_{dataset}_'
-                            f'split{split}_{init}.py') in names
+                for init in ('scratch', 'stcr-pretrained'):
+                    assert (f'configs/finetune/{backbone}_{init}_8xb8-'
+                            f'16x4x1-45e_{dataset}-split{split}-rgb.py'
+                            ) in names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=_rel)

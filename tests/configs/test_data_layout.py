@@ -76,10 +76,10 @@ def official_tree(tmp_path_factory, run_command):
 
 
 @pytest.mark.parametrize('config, subset_size', [
-    ('configs/stcr/r3d_ucf101_pretrain.py', 4),
-    ('configs/finetune/r3d_ucf101_split1_scratch.py', 4),
-    ('configs/finetune/r3d_ucf101_split3_stcr.py', 4),
-    ('configs/finetune/c3d_hmdb51_split2_scratch.py', 4),
+    ('configs/stcr/stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py', 4),
+    ('configs/finetune/r3d-r18_scratch_8xb8-16x4x1-45e_ucf101-split1-rgb.py', 4),
+    ('configs/finetune/r3d-r18_stcr-pretrained_8xb8-16x4x1-45e_ucf101-split3-rgb.py', 4),
+    ('configs/finetune/c3d_scratch_8xb8-16x4x1-45e_hmdb51-split2-rgb.py', 4),
 ])
 def test_config_reads_the_prepared_tree(config, subset_size, official_tree,
                                         monkeypatch):

@@ -7,7 +7,7 @@ import pytest
 from mmengine import Config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-BACKBONES = ('i3d', 'r2plus1d', 'c3d', 'r3d')
+BACKBONES = ('i3d-r50', 'r2plus1d-r18', 'c3d', 'r3d-r18')
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
@@ -18,8 +18,8 @@ def _load(name):
 @pytest.mark.parametrize('backbone', BACKBONES)
 def test_k400_pretraining_differs_from_ucf101_only_in_data_and_schedule(
         backbone):
-    k400 = _load(f'stcr/{backbone}_k400_pretrain.py')
-    ucf = _load(f'stcr/{backbone}_ucf101_pretrain.py')
+    k400 = _load(f'stcr/stcr_{backbone}_8xb8-16x4x1-100e_kinetics400-rgb.py')
+    ucf = _load(f'stcr/stcr_{backbone}_8xb8-16x4x1-50e_ucf101-split1-rgb.py')
     assert k400.model == ucf.model
     dataset = k400.train_dataloader.dataset
     assert dataset.ann_file == \
@@ -31,10 +31,10 @@ def test_k400_pretraining_differs_from_ucf101_only_in_data_and_schedule(
     assert k400.val_dataloader is None
 
 
-@pytest.mark.parametrize('init', ('scratch', 'stcr'))
+@pytest.mark.parametrize('init', ('scratch', 'stcr-pretrained'))
 @pytest.mark.parametrize('backbone', BACKBONES)
 def test_sthv2_finetuning(backbone, init):
-    cfg = _load(f'finetune/{backbone}_sthv2_{init}.py')
+    cfg = _load(f'finetune/{backbone}_{init}_8xb8-16x2x1-45e_sthv2-rgb.py')
     assert cfg.model.cls_head.num_classes == 174
     for loader in LOADERS:
         dataset = cfg[loader].dataset
@@ -46,11 +46,11 @@ def test_sthv2_finetuning(backbone, init):
         sample = dataset.pipeline[types.index('SampleFrames')]
         assert (sample.clip_len, sample.frame_interval) == (16, 2)
     hooks = cfg.get('custom_hooks', [])
-    if init == 'stcr':
+    if init == 'stcr-pretrained':
         assert hooks == [
             dict(type='STCRPretrainedHook',
-                 checkpoint=f'work_dirs/{backbone}_k400_pretrain/'
-                 'epoch_100.pth')
+                 checkpoint=f'work_dirs/stcr_{backbone}_8xb8-16x4x1-100e_'
+                 'kinetics400-rgb/epoch_100.pth')
         ]
     else:
         assert not hooks

@@ -17,17 +17,19 @@ from mmstcr.engine import launch
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 STCR = osp.join(REPO, 'configs', 'stcr')
 
-TABLE1 = [osp.join(STCR, 'i3d_ucf101_pretrain.py')] + sorted(
-    glob.glob(osp.join(STCR, 'ablations', 'i3d_ucf101_pretrain_noise-*.py')))
+SPEC = '8xb8-16x4x1-50e_ucf101-split1-rgb'
+TABLE1 = [osp.join(STCR, f'stcr_i3d-r50_{SPEC}.py')] + sorted(
+    glob.glob(osp.join(STCR, 'ablations', 'stcr-noise-*_i3d-r50_*.py')))
 TABLE2 = [
-    osp.join(STCR, 'ablations', f'i3d_ucf101_pretrain_{name}.py')
+    osp.join(STCR, 'ablations', f'stcr-{name}_i3d-r50_{SPEC}.py')
     for name in ('stt-only', 'im-only', 'stt-flips', 'stt-rotations',
                  'stt-temporal-flip')
 ]
-TABLE4 = [osp.join(STCR, 'c3d_ucf101_pretrain.py')] + sorted(
-    glob.glob(osp.join(STCR, 'pretext', 'c3d_ucf101_pretrain_*.py')))
+TABLE4 = [osp.join(STCR, f'stcr_c3d_{SPEC}.py')] + sorted(
+    glob.glob(osp.join(STCR, 'pretext', '*_c3d_*.py')))
 # Not in the paper: the contrastive baseline (docs/method.md, decision 18)
-ADDITIONS = sorted(glob.glob(osp.join(STCR, 'pretext', 'r3d_*infonce*.py')))
+ADDITIONS = sorted(
+    glob.glob(osp.join(STCR, 'pretext', 'infonce*_r3d-r18_*.py')))
 CONFIGS = TABLE1 + TABLE2 + TABLE4 + ADDITIONS
 
 # Shrunk backbones: base channels, on 8 x 32 x 32 clips, whose map is then
@@ -43,6 +45,8 @@ def map_channels(backbone):
     if backbone.type == 'ResNet3d' and backbone.depth >= 50:
         return 32 * base
     return 8 * base
+
+
 CLIP_LEN, SIZE = 8, 32
 
 

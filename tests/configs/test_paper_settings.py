@@ -17,14 +17,16 @@ from mmengine import Config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 METHOD = osp.join(REPO, 'docs', 'method.md')
-BACKBONES = ('c3d', 'r3d', 'r2plus1d', 'i3d-inception', 'i3d')
-PRETRAIN = [f'configs/stcr/{b}_ucf101_pretrain.py' for b in BACKBONES]
+BACKBONES = ('c3d', 'r3d-r18', 'r2plus1d-r18', 'i3d-inception-v1', 'i3d-r50')
+PRETRAIN = [
+    f'configs/stcr/stcr_{b}_8xb8-16x4x1-50e_ucf101-split1-rgb.py'
+    for b in BACKBONES
+]
 FINETUNE = sorted(
     osp.relpath(p, REPO) for b in BACKBONES for p in glob.glob(
-        osp.join(REPO, 'configs', 'finetune',
-                 f'{b}_*_split[123]_*.py'))
-    if re.search(r'/(c3d|r3d|r2plus1d|i3d-inception|i3d)_(ucf101|hmdb51)_'
-                 r'split[123]_(scratch|stcr)\.py$', p))
+        osp.join(REPO, 'configs', 'finetune', f'{b}_*-split[123]-rgb.py'))
+    if re.search(r'/[a-z0-9-]+_(scratch|stcr-pretrained)_8xb8-16x4x1-45e_'
+                 r'(ucf101|hmdb51)-split[123]-rgb\.py$', p))
 COLUMNS = ('key', 'setting', 'paper pretrain', 'paper finetune',
            'config pretrain', 'config finetune', 'decision')
 

@@ -1,4 +1,4 @@
-"""``configs/stcr/r3d_ucf101_pretrain.py`` pretrains 2 epochs through
+"""``configs/stcr/stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py`` pretrains 2 epochs through
 ``tools/train.py`` on a 9-video list at batch 4 (issue 23): as shipped
 (``drop_last=True``: 2 iterations an epoch, the ninth video left out) and
 with the last batch kept, whose one clip trains with the collapse signals
@@ -20,7 +20,7 @@ import torch
 from mmstcr.engine import launch
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIG = osp.join(REPO, 'configs', 'stcr', 'r3d_ucf101_pretrain.py')
+CONFIG = osp.join(REPO, 'configs', 'stcr', 'stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py')
 SIGNALS = {'feat_std', 'feat_std_ratio'} | {
     f'feat_std_ratio/layer{i}'
     for i in range(1, 5)

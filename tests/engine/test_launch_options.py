@@ -12,7 +12,7 @@ from mmstcr.engine.launch import (add_vis_backends, fix_persistent_workers,
                                   merge_test_args, merge_train_args)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-FINETUNE = osp.join(REPO, 'configs', 'finetune', 'r3d_ucf101_split1_scratch.py')
+FINETUNE = osp.join(REPO, 'configs', 'finetune', 'r3d-r18_scratch_8xb8-16x4x1-45e_ucf101-split1-rgb.py')
 
 
 def _train_args(**kwargs):
@@ -59,7 +59,7 @@ def test_merge_train_and_test_args_apply_it(tmp_path):
 
 def test_none_loaders_are_skipped():
     cfg = Config.fromfile(
-        osp.join(REPO, 'configs', 'stcr', 'r3d_ucf101_pretrain.py'))
+        osp.join(REPO, 'configs', 'stcr', 'stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py'))
     assert cfg.val_dataloader is None
     cfg.train_dataloader.num_workers = 0
     assert fix_persistent_workers(cfg) == ['train_dataloader']

@@ -16,8 +16,8 @@ import pytest
 import torch
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-PRETRAIN = 'configs/stcr/r3d_ucf101_pretrain.py'
-FINETUNE = 'configs/finetune/r3d_ucf101_split1_scratch.py'
+PRETRAIN = 'configs/stcr/stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py'
+FINETUNE = 'configs/finetune/r3d-r18_scratch_8xb8-16x4x1-45e_ucf101-split1-rgb.py'
 
 
 def _tool():
@@ -188,7 +188,7 @@ def test_a_rank_without_batch_fails(tmp_path):
     says so instead of reporting a pass."""
     config = tmp_path / 'drop.py'
     base = osp.join(REPO, 'configs', 'demo',
-                    'r3d-tiny_motion_finetune_scratch.py')
+                    'r3d-tiny_scratch_1xb8-16x2x1-16e_motion.py')
     config.write_text(f"_base_ = ['{base}']\n"
                       'train_dataloader = dict(drop_last=True)\n')
     rows = tool.run([str(config)], world_sizes=[4], log=lambda m: None)

@@ -14,7 +14,7 @@ from tensorboard.backend.event_processing.event_accumulator import \
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
-                  'r3d-tiny_motion_stcr_pretrain.py')
+                  'stcr_r3d-tiny_1xb8-16x2x1-10e_motion.py')
 
 
 @pytest.fixture(scope='module')

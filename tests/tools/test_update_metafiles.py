@@ -56,10 +56,10 @@ def test_metafiles_are_up_to_date():
 
 def test_paper_numbers_are_the_papers():
     finetune = {m['Name']: m for m in _load('finetune')['Models']}
-    paper = finetune['i3d_ucf101_split1_stcr']['Paper Results'][0]
+    paper = finetune['i3d-r50_stcr-pretrained_8xb8-16x4x1-45e_ucf101-split1-rgb']['Paper Results'][0]
     assert paper['Metrics'] == {'Top 1 Accuracy': 68.4}
     assert paper['Source'] == 'Table 3'
-    assert 'Paper Results' not in finetune['i3d_ucf101_split2_stcr']
+    assert 'Paper Results' not in finetune['i3d-r50_stcr-pretrained_8xb8-16x4x1-45e_ucf101-split2-rgb']
     for key in tool.PAPER:
         assert osp.isfile(osp.join(REPO, 'configs', key)), key
 
@@ -67,7 +67,7 @@ def test_paper_numbers_are_the_papers():
 def test_check_finds_a_stale_metafile(tmp_path, monkeypatch):
     folder = tmp_path / 'configs' / 'stcr'
     folder.mkdir(parents=True)
-    (folder / 'r3d_ucf101_pretrain.py').write_text(
+    (folder / 'stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py').write_text(
         '# STCR pretraining of R3D.\n#   tools/dist_train.sh x 8\n'
         "_base_ = []\n")
     monkeypatch.setattr(tool, 'CONFIGS', str(tmp_path / 'configs'))

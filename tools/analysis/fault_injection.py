@@ -4,7 +4,7 @@ trains on exactly as the unbroken run (docs/faults.md, "Kill and resume").
     python tools/analysis/fault_injection.py [--trials 30] [--epochs 6]
         [--max-keep-ckpts 1] [--in-save-every 5] [--stages S,...]
         [--kill-save N] [--seed 0] [--data-dir DIR]
-        [--config configs/demo/r3d-tiny_motion_stcr_pretrain.py]
+        [--config configs/demo/stcr_r3d-tiny_1xb8-16x2x1-10e_motion.py]
         [--checkpoint-hook AtomicCheckpointHook] [--work-dir DIR]
         [--json OUT]
 
@@ -48,7 +48,7 @@ import time
 import traceback
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEFAULT_CONFIG = 'configs/demo/r3d-tiny_motion_stcr_pretrain.py'
+DEFAULT_CONFIG = 'configs/demo/stcr_r3d-tiny_1xb8-16x2x1-10e_motion.py'
 STAGES = ('writing', 'written', 'renamed', 'pointed')
 
 

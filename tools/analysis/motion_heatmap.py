@@ -4,8 +4,8 @@ frames, random initialisation vs a checkpoint.
 Usage::
 
     python tools/analysis/motion_heatmap.py \\
-        configs/finetune/i3d-inception_hmdb51_split1_stcr.py \\
-        work_dirs/i3d-inception_hmdb51_split1_stcr/epoch_45.pth \\
+        configs/finetune/i3d-inception-v1_stcr-pretrained_8xb8-16x4x1-45e_hmdb51-split1-rgb.py \\
+        work_dirs/i3d-inception-v1_stcr-pretrained_8xb8-16x4x1-45e_hmdb51-split1-rgb/epoch_45.pth \\
         --videos data/hmdb51/hmdb51_val_split_1_videos.txt \\
         --video-root data/hmdb51/videos --max-videos 4 --out-dir figures
 

@@ -4,8 +4,8 @@ initialisation beside a checkpoint, and the consistency error.
 Usage::
 
     python tools/analysis/stt_consistency.py \\
-        configs/stcr/i3d-inception_ucf101_pretrain.py \\
-        work_dirs/i3d-inception_ucf101_pretrain/epoch_50.pth \\
+        configs/stcr/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb.py \\
+        work_dirs/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb/epoch_50.pth \\
         --videos data/hmdb51/hmdb51_val_split_1_videos.txt \\
         --video-root data/hmdb51/videos --max-videos 4 --out-dir figures
 

@@ -5,8 +5,8 @@ class, random initialisation beside a checkpoint. Needs scikit-learn
 Usage::
 
     python tools/analysis/tsne_features.py \\
-        configs/stcr/i3d-inception_ucf101_pretrain.py \\
-        work_dirs/i3d-inception_ucf101_pretrain/epoch_50.pth \\
+        configs/stcr/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb.py \\
+        work_dirs/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb/epoch_50.pth \\
         --videos data/hmdb51/hmdb51_val_split_1_videos.txt \\
         --video-root data/hmdb51/videos --max-videos 300 --out-dir figures
 

@@ -38,17 +38,17 @@ COLLECTIONS = {
     'demo': ('STCR quick start', 'Action Recognition'),
 }
 ARCHITECTURES = {
-    'i3d': 'I3D (inflated ResNet-50)',
-    'i3d-inception': 'I3D (Inception-v1)',
-    'r2plus1d': 'R(2+1)D-18',
+    'i3d-r50': 'I3D (inflated ResNet-50)',
+    'i3d-inception-v1': 'I3D (Inception-v1)',
+    'r2plus1d-r18': 'R(2+1)D-18',
     'c3d': 'C3D',
-    'r3d': 'R3D-18',
+    'r3d-r18': 'R3D-18',
     'r3d-tiny': 'R3D-18 (narrow)',
 }
 DATASETS = {
     'ucf101': 'UCF101',
     'hmdb51': 'HMDB51',
-    'k400': 'Kinetics-400',
+    'kinetics400': 'Kinetics-400',
     'sthv2': 'Something-Something V2',
     'motion': 'synthetic motion dataset',
 }
@@ -57,20 +57,23 @@ DATASETS = {
 # split 1, and Table 3's I3D rows equal Table 2's).
 _TABLE3 = {
     'c3d': ((60.4, 22.4), (66.4, 29.2)),
-    'r3d': ((54.6, 21.3), (61.2, 30.4)),
-    'r2plus1d': ((56.6, 21.4), (70.5, 31.9)),
-    'i3d': ((60.3, 24.2), (68.4, 32.2)),
+    'r3d-r18': ((54.6, 21.3), (61.2, 30.4)),
+    'r2plus1d-r18': ((56.6, 21.4), (70.5, 31.9)),
+    'i3d-r50': ((60.3, 24.2), (68.4, 32.2)),
 }
+_PRETRAIN = '8xb8-16x4x1-50e_ucf101-split1-rgb'
 PAPER: Dict[str, List[dict]] = {}
 for _b, (_scratch, _stcr) in _TABLE3.items():
     for _i, _dataset in enumerate(('ucf101', 'hmdb51')):
-        for _init, _vals in (('scratch', _scratch), ('stcr', _stcr)):
-            PAPER[f'finetune/{_b}_{_dataset}_split1_{_init}.py'] = [
+        for _init, _vals in (('scratch', _scratch),
+                             ('stcr-pretrained', _stcr)):
+            PAPER[f'finetune/{_b}_{_init}_8xb8-16x4x1-45e_{_dataset}-'
+                  'split1-rgb.py'] = [
                 dict(Dataset=DATASETS[_dataset], Source='Table 3',
                      Metrics={'Top 1 Accuracy': _vals[_i]})
             ]
 for _name, _vals in (('stt-only', (63.2, 27.9)), ('im-only', (64.3, 30.3))):
-    PAPER[f'stcr/ablations/i3d_ucf101_pretrain_{_name}.py'] = [
+    PAPER[f'stcr/ablations/stcr-{_name}_i3d-r50_{_PRETRAIN}.py'] = [
         dict(Dataset='UCF101 (finetuned I3D, split 1)', Source='Table 2',
              Metrics={'Top 1 Accuracy': _vals[0]}),
         dict(Dataset='HMDB51 (finetuned I3D, split 1)', Source='Table 2',
@@ -81,7 +84,7 @@ for _name, _vals in (('stt-only', (63.2, 27.9)), ('im-only', (64.3, 30.3))):
 # (30.2) is the IM-only config, which also carries Table 2's numbers.
 for _name, _top1 in (('gaussian', 25.8), ('video-mixup', 23.1),
                      ('video-cutmix', 24.0), ('inter-video-mixup', 28.0)):
-    PAPER[f'stcr/ablations/i3d_ucf101_pretrain_noise-{_name}.py'] = [
+    PAPER[f'stcr/ablations/stcr-noise-{_name}_i3d-r50_{_PRETRAIN}.py'] = [
         dict(Dataset='HMDB51 (finetuned I3D, split 1)', Source='Table 1',
              Metrics={'Top 1 Accuracy': _top1})
     ]
@@ -90,13 +93,14 @@ for _name, _vals in (('clip-order', (65.6, 28.4)),
                      ('clip-order-stcr', (70.4, 34.8)),
                      ('shuffle-learn', (50.2, 18.1)),
                      ('shuffle-learn-stcr', (67.3, 33.4))):
-    PAPER[f'stcr/pretext/c3d_ucf101_pretrain_{_name}.py'] = [
+    PAPER[f'stcr/pretext/{_name}_c3d_8xb8-16x1x3-50e_ucf101-split1-rgb.py'
+          ] = [
         dict(Dataset=f'{DATASETS[_d]} (finetuned C3D, mean of 3 splits)',
              Source='Table 4', Metrics={'Top 1 Accuracy': _vals[_i]})
         for _i, _d in enumerate(('ucf101', 'hmdb51'))
     ]
 for _b, (_, _stcr) in _TABLE3.items():
-    PAPER[f'stcr/{_b}_ucf101_pretrain.py'] = [
+    PAPER[f'stcr/stcr_{_b}_{_PRETRAIN}.py'] = [
         dict(Dataset=f'{DATASETS[_d]} (finetuned, split 1)',
              Source='Table 3', Metrics={'Top 1 Accuracy': _stcr[_i]})
         for _i, _d in enumerate(('ucf101', 'hmdb51'))
@@ -134,17 +138,20 @@ def opening_comment(path: str) -> str:
 
 
 def _metadata(rel: str) -> dict:
+    """Fields read from a name in MMAction2's pattern,
+    ``[{algorithm}_]{backbone}[_{init}]_{spec}_{data}[-split{k}]-rgb``."""
     tokens = osp.splitext(osp.basename(rel))[0].split('_')
     meta = {}
-    if tokens[0] in ARCHITECTURES:
-        meta['Architecture'] = ARCHITECTURES[tokens[0]]
-    dataset = next((DATASETS[t] for t in tokens if t in DATASETS), None)
-    if dataset:
-        meta['Training Data'] = dataset
-    split = next((t for t in tokens if re.fullmatch(r'split\d', t)), None)
-    if split:
-        meta['Split'] = int(split[-1])
-    if 'stcr' in tokens or rel.startswith('stcr/'):
+    arch = next((t for t in tokens if t in ARCHITECTURES), None)
+    if arch:
+        meta['Architecture'] = ARCHITECTURES[arch]
+    data = re.fullmatch(r'([a-z0-9]+?)(?:-split(\d))?(?:-rgb)?', tokens[-1])
+    if data and data.group(1) in DATASETS:
+        meta['Training Data'] = DATASETS[data.group(1)]
+        if data.group(2):
+            meta['Split'] = int(data.group(2))
+    if tokens[0].startswith('stcr') or rel.startswith('stcr/') or any(
+            t.startswith('stcr-pretrained') for t in tokens):
         meta['Pretrained'] = 'STCR (self-supervised)'
     elif 'scratch' in tokens:
         meta['Pretrained'] = 'none (random init)'

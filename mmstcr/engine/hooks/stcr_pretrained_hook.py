@@ -42,7 +42,7 @@ class STCRPretrainedHook(Hook):
 
         custom_hooks = [
             dict(type='STCRPretrainedHook',
-                 checkpoint='work_dirs/r3d_ucf101_pretrain/epoch_50.pth')
+                 checkpoint='work_dirs/stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb/epoch_50.pth')
         ]
 
     Args:

@@ -1,5 +1,5 @@
 """The contrastive baseline's data (configs/demo/
-r3d-tiny_motion_{infonce_pretrain,stcr_pretrain_infonce}.py): two clips of
+{infonce,infonce-stcr}_r3d-tiny_1xb8-16x1x2-10e_motion.py): two clips of
 one video at different times, each with its own crop and left-right flip,
 and, plus STCR, each clip's noise view tied to its own flipped clip by the
 stt_code it carries.
@@ -20,8 +20,8 @@ from mmstcr.structures import invert_stt_batch
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 TOTAL, SIDE = 40, 64
-ALONE = 'configs/demo/r3d-tiny_motion_infonce_pretrain.py'
-PLUS_STCR = 'configs/demo/r3d-tiny_motion_stcr_pretrain_infonce.py'
+ALONE = 'configs/demo/infonce_r3d-tiny_1xb8-16x1x2-10e_motion.py'
+PLUS_STCR = 'configs/demo/infonce-stcr_r3d-tiny_1xb8-16x1x2-10e_motion.py'
 
 
 def steps(config, drop=()):

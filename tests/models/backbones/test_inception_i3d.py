@@ -205,7 +205,7 @@ def test_stcr_checkpoint_loads_into_every_inception_finetuning_config(
         tmp_path):
     """The pretraining config's checkpoint loads strictly (no missing key)
     into all six finetuning configs, which then run the full-size clip."""
-    pre = _config('configs/stcr/i3d-inception_ucf101_pretrain.py')
+    pre = _config('configs/stcr/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb.py')
     assert pre.model.backbone.type == 'InceptionI3D'
     assert pre.model.cw_head.in_channels == 1024
     assert pre.model.cw_head.temporal_size == 2
@@ -220,7 +220,7 @@ def test_stcr_checkpoint_loads_into_every_inception_finetuning_config(
     }
 
     paths = sorted(
-        glob.glob(osp.join(REPO, 'configs/finetune/i3d-inception_*.py')))
+        glob.glob(osp.join(REPO, 'configs/finetune/i3d-inception-v1_*.py')))
     assert len(paths) == 12, paths
     built = {}
     for path in paths:
@@ -235,7 +235,7 @@ def test_stcr_checkpoint_loads_into_every_inception_finetuning_config(
             assert not hooks, path
             continue
         assert len(hooks) == 1 and hooks[0]['checkpoint'] == (
-            'work_dirs/i3d-inception_ucf101_pretrain/epoch_50.pth'), path
+            'work_dirs/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb/epoch_50.pth'), path
         key = repr(cfg.model)
         if key not in built:
             torch.manual_seed(123)  # another init, so a missed key shows

@@ -94,7 +94,7 @@ def test_in_the_data_preprocessor_only_in_training():
 def test_a_preprocessor_holding_it_moves_to_a_device():
     """``model.to(device)`` (which MMEngine's Runner calls on every model)
     runs ``nn.Module.apply`` over every submodule, so the transform must not
-    hide it: ``configs/stcr/i3d_ucf101_pretrain_device-aug.py`` could not
+    hide it: ``configs/stcr/stcr-device-aug_i3d-r50_8xb8-16x4x1-50e_ucf101-split1-rgb.py`` could not
     build a Runner while it did."""
     preprocessor = MODELS.build(
         dict(type='STCRDataPreprocessor', format_shape='NCTHW',

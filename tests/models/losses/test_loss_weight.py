@@ -36,7 +36,7 @@ def test_stcr_config_with_negative_gamma_fails_at_build():
     from mmengine.registry import DefaultScope
 
     from mmaction.registry import MODELS
-    cfg = Config.fromfile('configs/demo/r3d-tiny_motion_stcr_pretrain.py')
+    cfg = Config.fromfile('configs/demo/stcr_r3d-tiny_1xb8-16x2x1-10e_motion.py')
     cfg.merge_from_dict({'model.cw_loss.loss_weight': -1})
     with DefaultScope.overwrite_default_scope('mmaction'):
         with pytest.raises(ValueError, match='loss_weight=-1'):

@@ -1,0 +1,13 @@
+# Finetune the Inception-v1 I3D (the paper's I3D, InceptionI3D) on HMDB51 split
+# 1 from random initialisation: the "I3D (random)" row of the paper's Table 3.
+# Test: 10 clips per video.
+#   tools/dist_train.sh configs/finetune/i3d-inception-v1_scratch_8xb8-16x4x1-45e_hmdb51-split1-rgb.py 8
+#   tools/dist_test.sh configs/finetune/i3d-inception-v1_scratch_8xb8-16x4x1-45e_hmdb51-split1-rgb.py CKPT 8
+_base_ = [
+    '../_base_/models/i3d_inception.py',
+    '../_base_/datasets/hmdb51_finetune.py',
+    '../_base_/schedules/finetune_sgd_45e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(cls_head=dict(num_classes=_base_.num_classes))

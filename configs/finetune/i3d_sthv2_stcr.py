@@ -1,9 +1,0 @@
-# Finetune I3D-R50 on Something-Something v2 from STCR pretraining on
-# Kinetics-400 (configs/stcr/i3d_k400_pretrain.py). Only the backbone comes
-# from the checkpoint, strictly; the 174-way classifier is new. From the
-# UCF101 pretraining instead:
-#   --cfg-options custom_hooks.0.checkpoint=work_dirs/i3d_ucf101_pretrain/epoch_50.pth
-_base_ = ['./i3d_sthv2_scratch.py']
-
-stcr_checkpoint = 'work_dirs/i3d_k400_pretrain/epoch_100.pth'
-custom_hooks = [dict(type='STCRPretrainedHook', checkpoint=stcr_checkpoint)]

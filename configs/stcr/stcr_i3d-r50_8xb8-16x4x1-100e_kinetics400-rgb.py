@@ -1,0 +1,17 @@
+# STCR self-supervised pretraining of I3D-R50 on Kinetics-400 (train list,
+# labels unused). Not in the paper, which pretrains on UCF101 only: the
+# method of configs/stcr/stcr_i3d-r50_8xb8-16x4x1-50e_ucf101-split1-rgb.py on a 25x larger set, for
+# 100 epochs with cosine decay (why: configs/_base_/schedules/
+# stcr_pretrain_sgd_cosine_100e.py). 16x4 clips, 112x112 crops, SGD lr 0.01,
+# wd 5e-4, 8 GPUs x 8 clips, SyncBN in distributed runs.
+# The I3D is MMAction2's inflated ResNet-50, not the paper's
+# Inception-v1 I3D (docs/method.md, decision 9).
+#   tools/dist_train.sh configs/stcr/stcr_i3d-r50_8xb8-16x4x1-100e_kinetics400-rgb.py 8
+# The last checkpoint, work_dirs/stcr_i3d-r50_8xb8-16x4x1-100e_kinetics400-rgb/epoch_100.pth, is what
+# configs/finetune/i3d-r50_stcr-pretrained_8xb8-16x2x1-45e_sthv2-rgb.py loads.
+_base_ = [
+    '../_base_/models/stcr_i3d_r50.py',
+    '../_base_/datasets/k400_stcr_pretrain.py',
+    '../_base_/schedules/stcr_pretrain_sgd_cosine_100e.py',
+    '../_base_/default_runtime.py',
+]
