@@ -1,19 +1,6 @@
-# Recognizer3D with the i3d_r50 backbone, for finetuning and testing: global
-# average pooling, dropout 0.5 and a new linear classifier (I3DHead).
-_base_ = ['./backbones/i3d_r50.py']
+# Recognizer3D for finetuning and testing (models/recognizer3d.py) with the
+# MMAction2's inflated ResNet-50 I3D backbone (backbones/i3d_r50.py).
+_base_ = ['./backbones/i3d_r50.py', './recognizer3d.py']
 
 model = dict(
-    type='Recognizer3D',
-    cls_head=dict(
-        type='I3DHead',
-        in_channels=_base_.feat_channels,
-        num_classes=101,
-        spatial_type='avg',
-        dropout_ratio=0.5,
-        init_std=0.01,
-        average_clips='prob'),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        format_shape='NCTHW'))
+    backbone=_base_.backbone, cls_head=dict(in_channels=_base_.feat_channels))
