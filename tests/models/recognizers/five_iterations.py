@@ -96,7 +96,10 @@ def train(model: torch.nn.Module, data: List[dict]) -> List[Dict[str, float]]:
     for step, batch in enumerate(data):
         torch.manual_seed(step)
         log_vars = model.train_step(copy.deepcopy(batch), optim)
-        logs.append({k: float(v) for k, v in log_vars.items()})
+        logs.append({
+            k: float(v.detach() if torch.is_tensor(v) else v)
+            for k, v in log_vars.items()
+        })
     return logs
 
 

@@ -12,7 +12,8 @@ from mmaction.utils import OptSampleList, SampleList
 from mmengine.model import BaseModel, ExponentialMovingAverage
 
 from mmstcr.structures import check_code, invert_stt_batch
-from mmstcr.models.recognizers.collapse_signal import StageProbe, collapse_signal, default_stage_names
+from mmstcr.models.recognizers.collapse_signal import (
+    StageProbe, collapse_signal, default_stage_names)
 
 ModuleOrCfg = Union[dict, nn.Module]
 

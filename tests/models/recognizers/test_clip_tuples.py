@@ -83,7 +83,8 @@ def test_tuples_equal_the_clips_run_one_by_one():
     for b in range(B):
         for n in range(N):
             torch.testing.assert_close(
-                feats_clean[b, n], model.backbone(inputs[b, 2 * n:2 * n + 1])[0])
+                feats_clean[b, n],
+                model.backbone(inputs[b, 2 * n:2 * n + 1])[0])
     # mode='tensor' gives every clip's clean map, video-major
     out = model(inputs, mode='tensor')
     torch.testing.assert_close(out, feats_clean.flatten(0, 1))
