@@ -283,6 +283,23 @@ class Ladder:
                      title)
         return table
 
+    def check_controls(self, controls: List[str], seeds: List[int],
+                       split: str = 'test', candidates: dict = None):
+        """Whether the ceiling beats the floor on each metric: the
+        check for ``results.json``, and ``{metric: difference}`` of the
+        metrics where it does not."""
+        check = measurability(
+            self.results(controls, seeds, split, candidates), METRICS,
+            self.protocol.level)
+        failed = {
+            m: v['diff'].format()
+            for m, v in check.items() if not v['measurable']
+        }
+        return {
+            m: dict(measurable=v['measurable'], **asdict(v['diff']))
+            for m, v in check.items()
+        }, failed
+
     def run(self, methods: List[str], seeds: List[int],
             overhead: Optional[dict] = None) -> int:
         """Floor and ceiling first, the check, then ``methods``; writes
@@ -302,16 +319,8 @@ class Ladder:
         for seed in seeds:
             for name in controls:
                 self.run_one(name, seed)
-        check = measurability(self.results(controls, seeds), METRICS,
-                              self.protocol.level)
-        extra['measurable'] = {
-            m: dict(measurable=v['measurable'], **asdict(v['diff']))
-            for m, v in check.items()
-        }
-        failed = {
-            m: v['diff'].format()
-            for m, v in check.items() if not v['measurable']
-        }
+        check, failed = self.check_controls(controls, seeds)
+        extra['measurable'] = check
         names = controls + [m for m in methods if m not in controls]
         if failed:
             self.log(cannot_measure_text(failed) +
@@ -406,11 +415,16 @@ class Ladder:
             for name in names:
                 self.run_one(name, seed, 'test', cands)
         results = self.results(names, list(s.test_seeds), 'test', cands)
+        check, failed = self.check_controls(names[:2], list(s.test_seeds),
+                                            'test', cands)
+        if failed:
+            self.log(cannot_measure_text(failed) +
+                     ': the ceiling does not beat the floor there')
         table = self.report(
             results, out_dir,
             dict(selected=best, val_scores=scores, machine=self.machine(),
-                 search_seeds=list(s.seeds),
+                 search_seeds=list(s.seeds), measurable=check,
                  test_seeds=list(s.test_seeds)),
-            f'search: {best}, {len(s.test_seeds)} seeds')
+            f'search: {best}, {len(s.test_seeds)} seeds', failed)
         self.log('\n' + table)
         return dict(selected=best, val_scores=scores, table=table)

@@ -215,3 +215,50 @@ def test_a_metric_that_cannot_measure_loses_its_gap_not_the_run(
     assert 'THE PROTOCOL CANNOT MEASURE finetune' in table
     assert any('the methods run, without a gap closed for finetune' in line
                for line in lines)
+
+
+def test_search_selects_on_validation_and_keeps_the_check(
+        tree, tmp_path, monkeypatch):
+    """The candidate best on the validation split is selected even when
+    another is best on the test videos (the test split is read only for
+    the selected one); on the test seeds the ceiling does not beat the
+    floor in finetuning, so that column's gaps are n/a there too."""
+    cfg = Config.fromfile(CONFIG)
+    cfg.search.seeds = [0, 1]
+    cfg.search.test_seeds = [0, 1, 2]
+    names = list(cfg.search.candidates)
+    val = {names[0]: 0.40, names[1]: 0.20}
+    test = {names[0]: 0.25, names[1]: 0.50}
+    read = []
+
+    def run_one(self, name, seed, split='test', candidates=None):
+        read.append((name, split))
+        base = dict(scratch=0.17, supervised=0.60, pace=0.30)
+        value = (val if split == 'val' else test).get(
+            name, base.get(name, 0.10))
+        value += 0.01 * seed
+        # finetuning: the ceiling is 5 points below, above, below the floor
+        finetune = dict(scratch=(0.30, 0.25, 0.30),
+                        supervised=(0.25, 0.30, 0.25)).get(name,
+                                                           (value, ) * 3)
+        finetune = finetune[seed]
+        metrics = dict(kNN=value, linear=value, finetune=finetune)
+        self.progress[self._key(name, seed, split)] = dict(metrics=metrics)
+        return metrics
+
+    monkeypatch.setattr(Ladder, 'run_one', run_one)
+    lines = []
+    lad = Ladder(cfg, str(tmp_path), tree, log=lines.append)
+    lad.prepare_data()
+    out = lad.search(str(tmp_path / 'search'))
+    assert out['selected'] == names[0]
+    assert {n for n, split in read if split == 'test'} == {
+        'scratch', 'supervised', 'pace', names[0]}
+    table = (tmp_path / 'search' / 'table.md').read_text()
+    row = next(r for r in table.splitlines()
+               if r.startswith(f'| {names[0]} |')).split(' | ')
+    # kNN gap on the test seeds: (0.26 - 0.18) / (0.61 - 0.18) = 0.186
+    assert row[4] == '+0.19' and row[10] == 'n/a'
+    assert 'THE PROTOCOL CANNOT MEASURE finetune' in table
+    saved = json.load(open(tmp_path / 'search' / 'results.json'))
+    assert not saved['measurable']['finetune']['measurable']
