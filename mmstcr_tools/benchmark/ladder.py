@@ -283,13 +283,18 @@ class Ladder:
                      title)
         return table
 
-    def check_controls(self, controls: List[str], seeds: List[int],
-                       split: str = 'test', candidates: dict = None):
+    @property
+    def controls(self) -> List[str]:
+        """The methods whose role is floor or ceiling, in config order."""
+        return [n for n in self.cfg.methods
+                if self.method_spec(n)['role'] in ('floor', 'ceiling')]
+
+    def check_controls(self, seeds: List[int], split: str = 'test'):
         """Whether the ceiling beats the floor on each metric: the
         check for ``results.json``, and ``{metric: difference}`` of the
         metrics where it does not."""
         check = measurability(
-            self.results(controls, seeds, split, candidates), METRICS,
+            self.results(self.controls, seeds, split), METRICS,
             self.protocol.level)
         failed = {
             m: v['diff'].format()
@@ -314,12 +319,11 @@ class Ladder:
                      timings=self.timings)
         if overhead:
             extra['overhead'] = overhead
-        controls = [n for n in self.cfg.methods
-                    if self.method_spec(n)['role'] in ('floor', 'ceiling')]
+        controls = self.controls
         for seed in seeds:
             for name in controls:
                 self.run_one(name, seed)
-        check, failed = self.check_controls(controls, seeds)
+        check, failed = self.check_controls(seeds)
         extra['measurable'] = check
         names = controls + [m for m in methods if m not in controls]
         if failed:
@@ -410,13 +414,12 @@ class Ladder:
         best = max(cands, key=lambda n: scores[n])
         self.log(f'search: selected {best} on validation')
         baseline = cands[best].get('baseline', 'pace')
-        names = ['scratch', 'supervised', baseline, best]
+        names = [*self.controls, baseline, best]
         for seed in s.test_seeds:
             for name in names:
                 self.run_one(name, seed, 'test', cands)
         results = self.results(names, list(s.test_seeds), 'test', cands)
-        check, failed = self.check_controls(names[:2], list(s.test_seeds),
-                                            'test', cands)
+        check, failed = self.check_controls(list(s.test_seeds))
         if failed:
             self.log(cannot_measure_text(failed) +
                      ': the ceiling does not beat the floor there')
