@@ -1,12 +1,8 @@
-# Finetune C3D on UCF101 split 2 from random initialisation (Table 3,
-# "(random)" rows, averaged over splits 1-3 with
-# tools/analysis/gather_split_results.py).
+# Finetune C3D on UCF101 split 2 from random initialisation (Table 3;
+# configs/finetune/README.md).
 _base_ = ['./c3d_scratch_8xb8-16x4x1-45e_ucf101-split1-rgb.py']
 
 split = 2
-train_dataloader = dict(
-    dataset=dict(ann_file=f'data/ucf101/ucf101_train_split_{split}_videos.txt'))
-val_dataloader = dict(
-    dataset=dict(ann_file=f'data/ucf101/ucf101_val_split_{split}_videos.txt'))
-test_dataloader = dict(
-    dataset=dict(ann_file=f'data/ucf101/ucf101_val_split_{split}_videos.txt'))
+train_dataloader = dict(dataset=dict(ann_file=_base_.split_files[split].train))
+val_dataloader = dict(dataset=dict(ann_file=_base_.split_files[split].test))
+test_dataloader = val_dataloader

@@ -1,12 +1,8 @@
-# Finetune R3D-18 on HMDB51 split 3 from random initialisation (Table 3,
-# "(random)" rows, averaged over splits 1-3 with
-# tools/analysis/gather_split_results.py).
+# Finetune R3D-18 on HMDB51 split 3 from random initialisation (Table 3;
+# configs/finetune/README.md).
 _base_ = ['./r3d-r18_scratch_8xb8-16x4x1-45e_hmdb51-split1-rgb.py']
 
 split = 3
-train_dataloader = dict(
-    dataset=dict(ann_file=f'data/hmdb51/hmdb51_train_split_{split}_videos.txt'))
-val_dataloader = dict(
-    dataset=dict(ann_file=f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'))
-test_dataloader = dict(
-    dataset=dict(ann_file=f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'))
+train_dataloader = dict(dataset=dict(ann_file=_base_.split_files[split].train))
+val_dataloader = dict(dataset=dict(ann_file=_base_.split_files[split].test))
+test_dataloader = val_dataloader

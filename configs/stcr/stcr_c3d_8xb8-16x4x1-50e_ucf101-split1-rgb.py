@@ -4,7 +4,7 @@
 # 10 epochs, 8 GPUs x 8 clips, SyncBN in distributed runs.
 #   tools/dist_train.sh configs/stcr/stcr_c3d_8xb8-16x4x1-50e_ucf101-split1-rgb.py 8
 # The last checkpoint, work_dirs/stcr_c3d_8xb8-16x4x1-50e_ucf101-split1-rgb/epoch_50.pth, is what
-# configs/finetune/c3d_*_stcr.py load.
+# configs/finetune/c3d_stcr-pretrained_*.py load.
 _base_ = [
     '../_base_/models/stcr_c3d.py',
     '../_base_/datasets/ucf101_stcr_pretrain.py',

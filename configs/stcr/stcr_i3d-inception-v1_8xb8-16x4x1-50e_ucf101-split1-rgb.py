@@ -7,7 +7,7 @@
 # 10 epochs, 8 GPUs x 8 clips, SyncBN in distributed runs.
 #   tools/dist_train.sh configs/stcr/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb.py 8
 # The last checkpoint, work_dirs/stcr_i3d-inception-v1_8xb8-16x4x1-50e_ucf101-split1-rgb/epoch_50.pth,
-# is what configs/finetune/i3d-inception_*_stcr.py load.
+# is what configs/finetune/i3d-inception-v1_stcr-pretrained_*.py load.
 _base_ = [
     '../_base_/models/stcr_i3d_inception.py',
     '../_base_/datasets/ucf101_stcr_pretrain.py',

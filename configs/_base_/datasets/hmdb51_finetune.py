@@ -6,9 +6,16 @@ _base_ = ['./ucf101_finetune.py']
 data_root = 'data/hmdb51/videos'
 num_classes = 51
 split = 1
-ann_file_train = f'data/hmdb51/hmdb51_train_split_{split}_videos.txt'
-ann_file_val = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
-ann_file_test = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
+# The annotation files of each official split; the split 2 and 3 configs
+# take theirs from here.
+split_files = {
+    s: dict(train=f'data/hmdb51/hmdb51_train_split_{s}_videos.txt',
+            test=f'data/hmdb51/hmdb51_val_split_{s}_videos.txt')
+    for s in (1, 2, 3)
+}
+ann_file_train = split_files[split]['train']
+ann_file_val = split_files[split]['test']
+ann_file_test = split_files[split]['test']
 
 train_dataloader = dict(
     dataset=dict(ann_file=ann_file_train, data_prefix=dict(video=data_root)))

@@ -13,9 +13,16 @@ dataset_type = 'CheckedVideoDataset'
 data_root = 'data/ucf101/UCF-101'
 num_classes = 101
 split = 1
-ann_file_train = f'data/ucf101/ucf101_train_split_{split}_videos.txt'
-ann_file_val = f'data/ucf101/ucf101_val_split_{split}_videos.txt'
-ann_file_test = f'data/ucf101/ucf101_val_split_{split}_videos.txt'
+# The annotation files of each official split; the split 2 and 3 configs
+# take theirs from here.
+split_files = {
+    s: dict(train=f'data/ucf101/ucf101_train_split_{s}_videos.txt',
+            test=f'data/ucf101/ucf101_val_split_{s}_videos.txt')
+    for s in (1, 2, 3)
+}
+ann_file_train = split_files[split]['train']
+ann_file_val = split_files[split]['test']
+ann_file_test = split_files[split]['test']
 
 file_client_args = dict(io_backend='disk')
 train_pipeline = [

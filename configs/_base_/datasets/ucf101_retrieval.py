@@ -6,6 +6,14 @@
 # loading of the checkpoint's backbone).
 _base_ = ['./ucf101_finetune.py']
 
+# The protocol's feature: the last conv map max-pooled to 1x2x2 (a retrieval
+# config sets `model = dict(cls_head=retrieval_head)`).
+retrieval_head = dict(
+    _delete_=True,
+    type='RetrievalFeatureHead',
+    pool_type='max',
+    output_size=(1, 2, 2))
+
 retrieval_pipeline = [
     dict(type='CheckedDecordInit', io_backend='disk'),
     dict(

@@ -8,7 +8,7 @@
 # decision 13). Schedule and runtime of stcr_c3d_8xb8-16x4x1-50e_ucf101-split1-rgb.py.
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/clip-order-stcr_c3d_8xb8-16x1x3-50e_ucf101-split1-rgb.py 8
-# Finetune with configs/finetune/c3d_*_stcr.py and --cfg-options
+# Finetune with configs/finetune/c3d_stcr-pretrained_*.py and --cfg-options
 #   custom_hooks.0.checkpoint=\
 #   work_dirs/clip-order-stcr_c3d_8xb8-16x1x3-50e_ucf101-split1-rgb/epoch_50.pth
 _base_ = ['../stcr_c3d_8xb8-16x4x1-50e_ucf101-split1-rgb.py']

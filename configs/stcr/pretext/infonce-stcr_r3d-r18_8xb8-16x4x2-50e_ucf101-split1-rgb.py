@@ -11,7 +11,7 @@
 # stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py; negatives come from each GPU's own batch.
 #   tools/dist_train.sh \
 #       configs/stcr/pretext/infonce-stcr_r3d-r18_8xb8-16x4x2-50e_ucf101-split1-rgb.py 8
-# Finetune with configs/finetune/r3d_*_stcr.py and --cfg-options
+# Finetune with configs/finetune/r3d-r18_stcr-pretrained_*.py and --cfg-options
 #   custom_hooks.0.checkpoint=\
 #   work_dirs/infonce-stcr_r3d-r18_8xb8-16x4x2-50e_ucf101-split1-rgb/epoch_50.pth
 _base_ = ['../stcr_r3d-r18_8xb8-16x4x1-50e_ucf101-split1-rgb.py']

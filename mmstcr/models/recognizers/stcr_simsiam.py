@@ -20,13 +20,21 @@ class SimSiamSTCRRecognizer(STCRRecognizer):
 
     Args:
         predictor (dict or nn.Module, optional): Maps the noise descriptor
-            (``DescriptorPredictor``). Defaults to None.
+            (``DescriptorPredictor``). A config without ``in_channels``
+            gets the channel-wise head's ``in_channels`` (the backbone's
+            ``C'``) and, unless given, SimSiam's bottleneck
+            ``hidden_channels = C' // 4``, so that one config fits every
+            backbone. Defaults to None.
         **kwargs: Those of :class:`STCRRecognizer`.
     """
 
     def __init__(self, *args, predictor: Optional[ModuleOrCfg] = None,
                  **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if isinstance(predictor, dict) and 'in_channels' not in predictor:
+            channels = self.cw_head_clean.in_channels
+            predictor = dict(predictor, in_channels=channels)
+            predictor.setdefault('hidden_channels', channels // 4)
         self.predictor = (None if predictor is None else
                           build_module(predictor))
 

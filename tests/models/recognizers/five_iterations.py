@@ -53,6 +53,13 @@ def legacy_kwargs(model: dict) -> dict:
     counter-measure, ``consistency=False`` for a pretext task alone."""
     kwargs = copy.deepcopy(model)
     kind = kwargs.pop('type')
+    predictor = kwargs.get('predictor')
+    if isinstance(predictor, dict) and 'in_channels' not in predictor:
+        # the old class took the widths from the config only
+        channels = kwargs['cw_head']['in_channels']
+        kwargs['predictor'] = dict(
+            dict(hidden_channels=channels // 4), **predictor,
+            in_channels=channels)
     if kind == 'SimSiamSTCRRecognizer':
         kwargs['stop_grad_clean'] = True
     elif kind == 'BYOLSTCRRecognizer':

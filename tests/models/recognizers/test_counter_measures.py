@@ -41,7 +41,8 @@ def model(cls=STCRRecognizer, **kwargs):
     torch.manual_seed(1)
     return cls(
         backbone=backbone(),
-        cw_head=ChannelDescriptorHead(in_channels=4, temporal_size=4),
+        cw_head=kwargs.pop(
+            'cw_head', ChannelDescriptorHead(in_channels=4, temporal_size=4)),
         probe_stages=kwargs.pop('probe_stages', ()),
         **kwargs)
 
@@ -94,6 +95,24 @@ def test_stop_gradient_without_predictor():
     x.grad = None
     model()(x, samples(CODES), mode='loss')['loss_tw'].backward()
     assert x.grad[:, 0].abs().max() > 0
+
+
+def test_predictor_config_fits_the_backbone_width():
+    """A predictor config without widths takes C' from the channel-wise
+    head and SimSiam's C'/4 bottleneck; given widths are kept."""
+    cw_head = dict(type='ChannelDescriptorHead', in_channels=8,
+                   temporal_size=4)
+    fitted = model(SimSiamSTCRRecognizer, cw_head=cw_head,
+                   predictor=dict(type='DescriptorPredictor')).predictor
+    assert [tuple(layer.weight.shape[:2]) for layer in
+            (fitted.mlp[0], fitted.mlp[3])] == [(2, 8), (8, 2)]
+    kept = model(SimSiamSTCRRecognizer, cw_head=cw_head,
+                 predictor=dict(type='DescriptorPredictor',
+                                hidden_channels=5)).predictor
+    assert tuple(kept.mlp[0].weight.shape[:2]) == (5, 8)
+    with pytest.raises(ValueError, match='in_channels'):
+        model(SimSiamSTCRRecognizer, cw_head=cw_head,
+              predictor=dict(type='DescriptorPredictor', in_channels=0))
 
 
 def test_byol_target_is_an_ema_of_the_backbone_and_gets_no_gradient():
