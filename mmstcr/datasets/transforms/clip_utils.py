@@ -7,11 +7,6 @@ import numpy as np
 
 Clip = Union[Sequence[np.ndarray], np.ndarray]
 
-#: Key under which ``IntraVideoMixup`` hands ``PackSTCRInputs`` the float32
-#: ``2 x T x H x W x C`` buffer whose slot 1 holds the noise view it wrote,
-#: so that the pack writes only the clean view (slot 0).
-TWO_VIEW_BUFFER_KEY = 'two_view_buffer'
-
 
 def video_name(results: Dict) -> str:
     """A suffix naming the video of ``results`` in error messages."""
@@ -231,22 +226,12 @@ def blend_uint8(frames: Sequence[np.ndarray], alpha: float, beta: float,
         _write_in_layout(scratch, transposed_j, flip_j, out[j])
 
 
-def are_frames_of(frames: Sequence[np.ndarray], clip: np.ndarray) -> bool:
-    """True if ``frames`` are the frames of ``clip`` (``T x H x W x C``) in
-    order: the same memory, shape, strides and dtype, i.e. ``list(clip)``
-    untouched by any later transform that made new frames."""
-    return len(frames) == len(clip) and all(
-        f.dtype == c.dtype and f.shape == c.shape and f.strides == c.strides
-        and f.ctypes.data == c.ctypes.data for f, c in zip(frames, clip))
-
-
 def frame_views(clip: np.ndarray) -> List[np.ndarray]:
     """``T x H x W x C`` array -> list of ``T`` frames that are views of it.
 
     No pixel is copied. The frames may have negative strides (``np.flip`` /
-    ``np.rot90`` views); they are copied once, into the pack buffer (by
-    ``IntraVideoMixup``'s blend or by ``PackSTCRInputs``), which is the
-    only copy of a view on the STCR path.
+    ``np.rot90`` views); they are copied once, by ``IntraVideoMixup``'s
+    blend or by ``PackSTCRInputs``.
     """
     return list(clip)
 

@@ -9,8 +9,7 @@ from mmaction.registry import TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmstcr.structures import check_code
 from .buffer_pool import TWO_VIEW_BUFFERS
-from .clip_utils import (TWO_VIEW_BUFFER_KEY, are_frames_of, get_frames,
-                         video_name, write_frames)
+from .clip_utils import get_frames, video_name, write_frames
 
 #: The STT code of the identity, stored when no STT ran.
 IDENTITY_STT_CODE = (0, 0)
@@ -35,13 +34,10 @@ class PackSTCRInputs(BaseTransform):
     a view with non-contiguous strides, as MMAction2's ``FormatShape`` +
     ``PackActionInputs`` leave theirs. The batch stack of the data
     preprocessor makes it contiguous (it copies anyway). This write is the
-    one copy of the pixels after ``Resize`` on the STCR path: the crops and
-    the STT before it are views. When ``IntraVideoMixup`` ran, it has
-    already written the noise view into slot 1 of such a buffer
-    (``results['two_view_buffer']``); if the noise frames are still that
-    slot's frames, only the clean view is written, into slot 0 (the values
-    are the same either way). The buffer is taken out of ``results``, so a
-    second pack of the same ``results`` makes a new one.
+    one copy of the clean view after ``Resize`` on the STCR path: the crops
+    and the STT before it are views (``IntraVideoMixup``'s blend is the
+    noise view's other write). Every pack takes a buffer of its own from
+    ``buffer_pool.TWO_VIEW_BUFFERS``.
 
     The meta keys present in ``results`` go to ``data_sample.metainfo``.
     ``stt_code`` is the contract with the model (it inverts the noise
@@ -56,7 +52,6 @@ class PackSTCRInputs(BaseTransform):
         - imgs: the clean view, ``T`` frames ``H x W x C``.
         - <noise_key>: the noise view, ``T`` frames ``H x W x C``.
         - stt_code (optional): ``(z1, z2)``; ``(0, 0)`` if absent.
-        - two_view_buffer (optional): see above; removed.
         - label (optional).
         - the other ``meta_keys`` (optional).
 
@@ -115,21 +110,13 @@ class PackSTCRInputs(BaseTransform):
                 f'[{self.noise_key!r}] '
                 f'({(len(noise), ) + noise[0].shape}) differ in shape'
                 f'{video_name(results)}')
-        buffer = results.pop(TWO_VIEW_BUFFER_KEY, None)
-        if not (isinstance(buffer, np.ndarray)
-                and (buffer.dtype == np.float32 or  # a uint8 buffer
-                     buffer.dtype == clean[0].dtype == np.uint8)
-                and buffer.shape == (2, ) + shape
-                and buffer.flags.c_contiguous
-                and are_frames_of(noise, buffer[1])):
-            # uint8 views stay uint8, as PackActionInputs leaves them: 4x
-            # fewer bytes to the device; the data preprocessor makes them
-            # float
-            dtype = (np.uint8 if clean[0].dtype == np.uint8
-                     and noise[0].dtype == np.uint8 else np.float32)
-            buffer = TWO_VIEW_BUFFERS.take((2, ) + shape, dtype)
-            write_frames(buffer[1], noise)
+        # uint8 views stay uint8, as PackActionInputs leaves them: 4x fewer
+        # bytes to the device; the data preprocessor makes them float
+        dtype = (np.uint8 if clean[0].dtype == np.uint8
+                 and noise[0].dtype == np.uint8 else np.float32)
+        buffer = TWO_VIEW_BUFFERS.take((2, ) + shape, dtype)
         write_frames(buffer[0], clean)  # 2 x T x H x W x C
+        write_frames(buffer[1], noise)
         # 2 x C x T x H x W (a permuted view of the buffer)
         inputs = torch.from_numpy(buffer).permute(0, 4, 1, 2, 3)
 

@@ -7,8 +7,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from .buffer_pool import TWO_VIEW_BUFFERS
-from .clip_utils import (TWO_VIEW_BUFFER_KEY, Clip, as_row_major, blend_uint8,
+from .clip_utils import (Clip, as_row_major, blend_uint8,
                          frame_views, get_frames)
 
 
@@ -68,14 +67,6 @@ class IntraVideoMixup(BaseTransform):
     float32 blend differs from the exact real-number one by a few float32
     ulps (relative error < 1e-6 for uint8 input).
 
-    The blend is written into slot 1 of a ``2 x T x H x W x C`` buffer of
-    the output type (from ``buffer_pool.TWO_VIEW_BUFFERS``, a per-process
-    pool of buffers that nothing refers to any more), handed on in
-    ``results['two_view_buffer']``: ``PackSTCRInputs`` then writes only the
-    clean view, into slot 0, instead of copying the blended clip a second
-    time. If a transform in between
-    replaces the noise view, the pack sees that and copies as usual.
-
     Required Keys:
 
         - <key>: a list of ``T`` frames ``H x W x C`` (or a ``T x H x W x C``
@@ -87,9 +78,6 @@ class IntraVideoMixup(BaseTransform):
           ``H x W x C``.
         - mixup_lambda: ``lambda`` (float).
         - mixup_frame: ``k`` (int, in ``[0, T)``).
-        - two_view_buffer: ``2 x T x H x W x C`` of the frames' type; slot
-          1 is the blended clip (the frames of <key> are views of it), slot
-          0 is not written (``PackSTCRInputs`` writes the clean view there).
 
     Args:
         alpha (float): Parameter of ``Beta(alpha, alpha)``; must be > 0.
@@ -178,12 +166,8 @@ class IntraVideoMixup(BaseTransform):
         frame = self._sample_frame(len(clip))
         out_dtype = (self.out_dtype
                      if clip[0].dtype == np.uint8 else 'float32')
-        # 2 x T x H x W x C; slot 1 now, slot 0 in PackSTCRInputs
-        buffer = TWO_VIEW_BUFFERS.take((2, len(clip)) + clip[0].shape,
-                                       out_dtype)
-        results[self.key] = frame_views(
-            self.mix(clip, lam, frame, out=buffer[1], out_dtype=out_dtype))
-        results[TWO_VIEW_BUFFER_KEY] = buffer
+        results[self.key] = frame_views(  # T x H x W x C, a new array
+            self.mix(clip, lam, frame, out_dtype=out_dtype))
         results['mixup_lambda'] = lam
         results['mixup_frame'] = frame
         return results
