@@ -21,7 +21,7 @@ import mmstcr  # noqa: F401  (registers mmstcr's modules)
 from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
 from mmstcr.models.utils import STCRPretrainedInit
-from mmstcr.visualization import load_curves
+from mmstcr_tools.visualization import load_curves
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BACKBONES = ('i3d-r50', 'r2plus1d-r18', 'c3d', 'r3d-r18')

@@ -351,7 +351,7 @@ def random_init(plan: BenchmarkPlan, seed: int) -> str:
 def finetune_and_test(plan: BenchmarkPlan, method: str, seed: int,
                       run_dir: str, ckpt: Optional[str], labelled: str,
                       num_classes: int) -> Dict[str, float]:
-    from mmstcr.utils.results import read_test_metrics
+    from mmstcr_tools.results import read_test_metrics
     config = plan.scratch_config if ckpt is None else plan.finetune_config
     hook = [] if ckpt is None else [f'custom_hooks.0.checkpoint={ckpt}']
     classes = [f'model.cls_head.num_classes={num_classes}']
@@ -378,7 +378,7 @@ def finetune_and_test(plan: BenchmarkPlan, method: str, seed: int,
 
 def frozen_eval(plan: BenchmarkPlan, method: str, seed: int, run_dir: str,
                 ckpt: str, labelled: str) -> Dict[str, float]:
-    from mmstcr.utils.results import read_test_metrics
+    from mmstcr_tools.results import read_test_metrics
     ret_dir = osp.join(run_dir, 'retrieval')
     try:
         return read_test_metrics(ret_dir)
@@ -396,10 +396,10 @@ def frozen_eval(plan: BenchmarkPlan, method: str, seed: int, run_dir: str,
 
 def logged_series(work_dir: str, key: str, by: str = 'iter'):
     """``key`` of the newest run of ``work_dir`` as ``(steps, values)``
-    (:func:`mmstcr.visualization.curves.series_of`), or None when the run
+    (:func:`mmstcr_tools.visualization.curves.series_of`), or None when the run
     or the key is missing."""
-    from mmstcr.visualization.curves import (find_scalars_file, read_scalars,
-                                             series_of)
+    from mmstcr_tools.visualization.curves import (
+        find_scalars_file, read_scalars, series_of)
     try:
         log = read_scalars(find_scalars_file(work_dir))
     except FileNotFoundError:

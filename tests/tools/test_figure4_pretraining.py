@@ -22,8 +22,9 @@ from mmengine import Config
 from mmengine.dataset import pseudo_collate
 
 import mmstcr  # noqa: F401
-from mmstcr.visualization.stt_consistency import run_stt_consistency
-from mmstcr.visualization.video_features import build_backbones, list_videos
+from mmstcr_tools.visualization.stt_consistency import run_stt_consistency
+from mmstcr_tools.visualization.video_features import (
+    build_backbones, list_videos)
 
 STEPS, BATCH = 40, 4
 

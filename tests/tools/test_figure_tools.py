@@ -25,7 +25,7 @@ from mmengine import Config
 import mmstcr  # noqa: F401
 from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
-from mmstcr.visualization.video_features import load_clip
+from mmstcr_tools.visualization.video_features import load_clip
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOLS = osp.join(REPO, 'tools', 'analysis')
@@ -112,8 +112,10 @@ def _tool(name):
 
 
 def _capture_figures(monkeypatch, module_name):
-    """Record every figure ``mmstcr.visualization.<module_name>`` saves."""
-    module = importlib.import_module(f'mmstcr.visualization.{module_name}')
+    """Record every figure ``mmstcr_tools.visualization.<module_name>``
+    saves."""
+    module = importlib.import_module(
+        f'mmstcr_tools.visualization.{module_name}')
     figures = []
     save = module.save_figure
 

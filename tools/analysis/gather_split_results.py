@@ -30,7 +30,7 @@ import os
 import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
-from mmstcr.utils.results import (metric_sort_key, find_metrics_file, label_of,
+from mmstcr_tools.results import (metric_sort_key, find_metrics_file, label_of,
                                   read_metrics)
 
 

@@ -20,7 +20,7 @@ values at their iteration (validation values at the end of their epoch);
 import argparse
 import sys
 
-from mmstcr.visualization import plot_curves
+from mmstcr_tools.visualization import plot_curves
 
 
 def parse_args(argv=None):

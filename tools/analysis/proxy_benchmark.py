@@ -33,7 +33,7 @@ from mmengine import Config  # noqa: E402
 from mmstcr_tools.benchmark.proxy import (METRICS,  # noqa: E402
                                           BenchmarkPlan, run_benchmark)
 from mmstcr_tools.benchmark.proxy_report import (  # noqa: E402
-    best_method, report_table)
+                                                 best_method, report_table)
 from mmstcr_tools.steps import StepError  # noqa: E402
 
 logger = logging.getLogger('proxy_benchmark')
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
                        finetune_epochs=plan.finetune_epochs,
                        data_root=plan.data_root, methods=plan.methods,
                        best=best, timings_s=plan.timings), f, indent=1)
-    from mmstcr.visualization.bars import plot_seed_bars
+    from mmstcr_tools.visualization.bars import plot_seed_bars
     png = plot_seed_bars(results, list(METRICS),
                          osp.join(plan.work_dir, 'results.png'),
                          title=summary)

@@ -19,9 +19,9 @@ import argparse
 import os.path as osp
 import sys
 
-from mmstcr.visualization.stt_consistency import run_stt_consistency
-from mmstcr.visualization.video_features import (add_common_arguments,
-                                                 setup_from_args)
+from mmstcr_tools.visualization.stt_consistency import run_stt_consistency
+from mmstcr_tools.visualization.video_features import (add_common_arguments,
+                                                       setup_from_args)
 
 
 def parse_args(argv=None):

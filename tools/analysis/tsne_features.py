@@ -18,9 +18,9 @@ import argparse
 import os.path as osp
 import sys
 
-from mmstcr.visualization.tsne_features import POOLS, run_tsne
-from mmstcr.visualization.video_features import (add_common_arguments,
-                                                 setup_from_args)
+from mmstcr_tools.visualization.tsne_features import POOLS, run_tsne
+from mmstcr_tools.visualization.video_features import (add_common_arguments,
+                                                       setup_from_args)
 
 
 def parse_args(argv=None):

@@ -5,7 +5,7 @@ from statistics import stdev
 
 import pytest
 
-from mmstcr.visualization.bars import plot_seed_bars
+from mmstcr_tools.visualization.bars import plot_seed_bars
 from mmstcr_tools.benchmark.proxy import (collect, labelled_subset, loss_drop,
                                           read_class_count)
 from mmstcr_tools.benchmark.proxy_report import best_method, report_table
@@ -64,7 +64,7 @@ def test_chart_draws_each_methods_mean_std_and_seeds(tmp_path,
     in the results' method order; the PNG has the figure's size."""
     from matplotlib.image import imread
 
-    import mmstcr.visualization.bars as bars
+    import mmstcr_tools.visualization.bars as bars
     drawn = []
     close = bars.plt.close
     monkeypatch.setattr(bars.plt, 'close',

@@ -1,6 +1,6 @@
 """Figures of training runs, and the paper's figures 4, 5 and 7 (see
 docs/figures.md). Registers nothing: import it explicitly
-(``from mmstcr.visualization import plot_curves``)."""
+(``from mmstcr_tools.visualization import plot_curves``)."""
 from .curves import (ScalarLog, find_scalars_file, load_curves, plot_curves,
                      read_scalars, series_of)
 from .motion_heatmap import motion_heatmap, run_motion_heatmap

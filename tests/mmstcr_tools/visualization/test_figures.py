@@ -9,17 +9,15 @@ import torch
 import torch.nn as nn
 
 import mmstcr  # noqa: F401
-from mmstcr.visualization.motion_heatmap import (motion_heatmap, scale_01,
-                                                 shown_frames)
-from mmstcr.visualization.stt_consistency import (STT_CODES, code_label,
-                                                  consistency_errors,
-                                                  consistency_matrix,
-                                                  summarise_errors,
-                                                  transformed_descriptors)
-from mmstcr.visualization.tsne_features import (pooled_features, run_tsne,
-                                                tsne_embedding)
-from mmstcr.visualization.video_features import (build_backbones,
-                                                 list_videos, load_clip)
+from mmstcr_tools.visualization.motion_heatmap import (
+    motion_heatmap, scale_01, shown_frames)
+from mmstcr_tools.visualization.stt_consistency import (
+    STT_CODES, code_label, consistency_errors, consistency_matrix,
+    summarise_errors, transformed_descriptors)
+from mmstcr_tools.visualization.tsne_features import (
+    pooled_features, run_tsne, tsne_embedding)
+from mmstcr_tools.visualization.video_features import (build_backbones,
+                                                       list_videos, load_clip)
 
 TINY_CONFIG = '''
 default_scope = 'mmaction'

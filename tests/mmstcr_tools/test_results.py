@@ -1,11 +1,11 @@
-"""``mmstcr.utils.results``: the run folders of a work dir, and the metrics
+"""``mmstcr_tools.results``: the run folders of a work dir, and the metrics
 file of the latest test."""
 import json
 import os
 
 import pytest
 
-from mmstcr.utils.results import (find_metrics_file, latest_run_dir,
+from mmstcr_tools.results import (find_metrics_file, latest_run_dir,
                                   read_test_metrics, run_dirs)
 
 

@@ -27,7 +27,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from mmstcr.utils.results import run_dirs
+from mmstcr_tools.results import run_dirs
 
 SCALARS_FILE = osp.join('vis_data', 'scalars.json')
 INDEX_KEYS = ('step', 'iter', 'epoch')

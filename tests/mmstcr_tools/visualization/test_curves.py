@@ -6,10 +6,11 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from mmstcr.visualization import (find_scalars_file, load_curves,
-                                  plot_curves, read_scalars, series_of)
+from mmstcr_tools.visualization import (find_scalars_file, load_curves,
+                                        plot_curves, read_scalars, series_of)
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 # An epoch-based run as the Runner logs it: 3 logged iterations per epoch,
 # a validation line after each epoch (its step is the epoch). 'time' is in

@@ -9,7 +9,7 @@ Training runs do not write that file (their scalars go to
 ``<timestamp>/vis_data/``).
 
 :func:`run_dirs` and :func:`latest_run_dir` find a work dir's run folders;
-``mmstcr.visualization.curves`` uses them too.
+``mmstcr_tools.visualization.curves`` uses them too.
 """
 import json
 import os
