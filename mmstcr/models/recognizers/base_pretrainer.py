@@ -28,11 +28,9 @@ class BaseVideoPretrainer(BaseModel):
     per-stage collapse probe, built last so that the probe's hooks are on
     the final backbone), and implement :meth:`loss`.
 
-    Modes: ``forward(mode='loss')`` runs :meth:`loss`; ``mode='tensor'``
-    returns the backbone map of the clean views (``N x 2 x ...`` two-view
-    clips, ``N x 2K x ...`` tuples of ``K`` clips, video-major) or of plain
-    ``N x C x T x H x W`` clips; ``mode='predict'`` raises: a pretrainer has
-    no classifier.
+    ``mode='loss'`` runs :meth:`loss`; ``'tensor'`` returns the backbone
+    map of the clean views (of two-view clips, of tuples, video-major, or
+    of plain ``N x C x T x H x W`` clips); ``'predict'`` raises.
 
     Args:
         backbone (dict or nn.Module): Returns one map
@@ -74,9 +72,9 @@ class BaseVideoPretrainer(BaseModel):
                        feats_clean: torch.Tensor,
                        feats_noise: Optional[torch.Tensor],
                        data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """``losses`` and every pretext head's outputs, which must not
-        clash with them. Protocol: ``head.loss(feats_clean, feats_noise,
-        data_samples)`` returns a dict."""
+        """``losses`` and every pretext head's outputs
+        (``head.loss(feats_clean, feats_noise, data_samples)``, a dict),
+        which must not clash with them."""
         for head in self.pretext_heads:
             pretext = head.loss(feats_clean, feats_noise, data_samples)
             clash = set(pretext) & set(losses)

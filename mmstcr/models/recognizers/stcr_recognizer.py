@@ -27,23 +27,16 @@ class STCRRecognizer(BaseVideoPretrainer):
     """Spatio-Temporal Consistency Regularization, as the paper states it.
 
     One backbone ``F`` sees the clean view ``x_c`` and the noise view
-    ``x_n = phi(T(x'))`` of each clip, ``T`` being the sample's STT code
+    ``x_n = phi(T(x'))`` of each clip, ``T`` the sample's
     ``metainfo['stt_code']``; :meth:`loss` is eqs. 5-7 (docs/method.md,
-    "The method in short" and decisions 3-7). ``H1`` (``cw_head_clean``) and
-    ``H2`` (``cw_head_noise``) are two heads with separate weights built
-    from the one ``cw_head``; gamma is ``cw_loss.loss_weight``, and MMEngine
-    sums the keys containing ``'loss'`` (eq. 7).
-
-    Pretext heads (``pretext_head``, one or a list) add their losses to the
-    consistency (Table 4, decision 13): ``head.loss(f_c, f_n, samples)``,
-    ``f_n`` the noise map before ``T^-1``. The counter-measures against
-    collapse are subclasses that override :meth:`clean_target`,
-    :meth:`noise_prediction` or :meth:`extra_losses` (decision 10).
-
-    ``batch_views=True`` puts both views through the backbone in one pass,
-    so batch norm sees them together (decision 16). The collapse signal of
-    the clean descriptors and of every probed stage is logged with the
-    losses (decisions 7 and 17).
+    "The method in short" and decisions 3-7). ``H1`` and ``H2``
+    (``cw_head_clean``, ``cw_head_noise``) are two heads built from
+    ``cw_head``; MMEngine sums the keys containing ``'loss'`` (eq. 7).
+    Pretext heads add ``head.loss(f_c, f_n, samples)``, ``f_n`` the noise
+    map before ``T^-1`` (Table 4, decision 13). Counter-measures against
+    collapse override :meth:`clean_target`, :meth:`noise_prediction` or
+    :meth:`extra_losses` (decision 10). The collapse signals of the clean
+    descriptors and of the probed stages are logged (decisions 7, 17).
 
     Args:
         backbone (dict or nn.Module): Returns one map before pooling.
@@ -52,8 +45,8 @@ class STCRRecognizer(BaseVideoPretrainer):
             ``TemporalConsistencyLoss``.
         cw_loss (dict or nn.Module): Eq. 6; its ``loss_weight`` is gamma.
             Defaults to ``ChannelConsistencyLoss`` with weight 0.1.
-        batch_views (bool): One backbone pass over both views. Defaults to
-            True.
+        batch_views (bool): One backbone pass over both views, so batch
+            norm sees them together (decision 16). Defaults to True.
         pretext_head (dict, nn.Module or list, optional): Defaults to None.
         probe_stages (sequence[str], optional): Stages whose collapse signal
             is logged; None: the backbone's stages, ``()``: none.
