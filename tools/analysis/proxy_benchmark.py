@@ -33,7 +33,7 @@ from mmengine import Config  # noqa: E402
 from mmstcr_tools.benchmark.proxy import (METRICS,  # noqa: E402
                                           BenchmarkPlan, run_benchmark)
 from mmstcr_tools.benchmark.proxy_report import (  # noqa: E402
-                                                 best_method, report_table)
+    best_method, report_table)
 from mmstcr_tools.steps import StepError  # noqa: E402
 
 logger = logging.getLogger('proxy_benchmark')
