@@ -7,7 +7,8 @@ data_root = 'data/hmdb51/videos'
 num_classes = 51
 split = 1
 ann_file_train = f'data/hmdb51/hmdb51_train_split_{split}_videos.txt'
-ann_file_val = ann_file_test = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
+ann_file_val = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
+ann_file_test = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
 
 test_dataloader = dict(
     dataset=dict(

@@ -227,6 +227,8 @@ def test_pack_takes_the_noise_view_as_left_after_mixup(change):
     _, results, mixed, packed = _mixup_then_pack(noise, between)
     np.testing.assert_array_equal(
         packed['inputs'][1].permute(1, 2, 3, 0).numpy(), np.stack(mixed))
+    assert not any(
+        np.shares_memory(f, packed['inputs'].numpy()) for f in mixed)
 
 
 def test_uint8_views_stay_uint8_and_mixed_dtypes_become_float32():
